@@ -1,0 +1,313 @@
+/// \file logistic_neuron.hpp
+/// \brief The header users include: `logistic_neuron::LogisticNeuron<Scalar>`, binary logistic
+/// regression as a neural network of one neuron.
+///
+/// \code
+/// #include <logistic_neuron/logistic_neuron.hpp>
+///
+/// Eigen::MatrixXd X(4, 1);            // n x d: one sample per row
+/// X << 0.0, 1.0, 2.0, 3.0;
+/// Eigen::VectorXd y(4);               // n labels in {0, 1}
+/// y << 0, 0, 1, 1;
+/// logistic_neuron::LogisticNeuron<double> neuron;
+/// logistic_neuron::FitOptions<double> options;
+/// options.l2 = 0.1;
+/// const auto result = neuron.fit(X, y, options);
+/// Eigen::VectorXi labels = neuron.predict(X);
+/// \endcode
+#pragma once
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include <Eigen/Core>
+
+#include "detail/config.hpp"
+#include "detail/gradient_descent.hpp"
+#include "detail/kernel.hpp"
+#include "detail/objective.hpp"
+#include "detail/text.hpp"
+#include "detail/validate.hpp"
+#include "options.hpp"
+#include "threads.hpp"
+#include "version.hpp"
+
+namespace logistic_neuron {
+
+/// Binary logistic regression as one neuron: z = X w + b, a = sigmoid(z), class 1 iff a > 0.5.
+///
+/// Data layout, everywhere: X is n_samples x n_features, one sample per row, any dense Eigen
+/// matrix of this Scalar (column- or row-major, a Map over your buffer, a block), bound without
+/// copying; y holds n_samples labels in {0, 1}. Weights and bias are kept apart.
+///
+/// Every member that takes data checks it first and throws before changing anything: a fit that
+/// throws (or whose callback throws) leaves the neuron as it was.
+///
+/// \tparam Scalar float, double (the default) or long double.
+template <class Scalar = double>
+class LogisticNeuron {
+  static_assert(detail::is_supported_scalar_v<Scalar>,
+                "logistic_neuron::LogisticNeuron<Scalar>: Scalar must be float, double or long "
+                "double");
+
+ public:
+  /// The scalar type of weights, data and results.
+  using scalar_type = Scalar;
+  /// A column vector of Scalar.
+  using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+
+  /// A neuron with no features yet: it must be fitted before it can predict.
+  LogisticNeuron() = default;
+
+  /// A neuron with n_features zero weights and a zero bias (it predicts probability 0.5).
+  /// \param n_features the number of features, >= 1.
+  /// \throws std::invalid_argument if n_features < 1.
+  explicit LogisticNeuron(Eigen::Index n_features)
+      : m_weights(checked_feature_count(n_features)), m_bias(0), m_has_parameters(true) {
+    m_weights.setZero();
+  }
+
+  /// A neuron with the given parameters.
+  /// \param weights one weight per feature: at least one, all finite.
+  /// \param bias a finite bias.
+  /// \throws std::invalid_argument if weights is empty or a parameter is not finite.
+  LogisticNeuron(Vector weights, Scalar bias)
+      : m_weights(checked_weights(std::move(weights), bias)), m_bias(bias),
+        m_has_parameters(true) {}
+
+  /// Fits w and b by minimising J (see FitOptions) with gradient descent.
+  ///
+  /// Starts from zeros, or from the current parameters when options.warm_start is set and the
+  /// neuron has them. Stops as FitResult::stop_reason says; the neuron keeps the parameters whose
+  /// cost FitResult::cost reports.
+  /// \param X n_samples x n_features, finite, not empty.
+  /// \param y n_samples labels, each 0 or 1 (any arithmetic scalar type).
+  /// \param options see FitOptions; checked before anything else.
+  /// \return what the fit did.
+  /// \throws std::invalid_argument for empty X, mismatched sizes, a label that is not 0 or 1,
+  ///   a non-finite entry of X, invalid options, or (with warm_start) a feature count that does
+  ///   not match the neuron. Nothing changes when it throws.
+  template <class DerivedX, class DerivedY>
+  FitResult<Scalar> fit(const Eigen::MatrixBase<DerivedX>& X, const Eigen::MatrixBase<DerivedY>& y,
+                        const FitOptions<Scalar>& options = {}) {
+    static constexpr const char* caller = "LogisticNeuron::fit";
+    options.validate(caller);
+    check_X<DerivedX>();
+    detail::require_non_empty(caller, X);
+    detail::Targets<Scalar> targets;
+    targets.sign = detail::label_signs<Scalar>(caller, X.rows(), y);
+    targets.total_weight = static_cast<detail::Accum<Scalar>>(X.rows());
+    return fit_checked(X, std::move(targets), options);
+  }
+
+  /// Fits with per-sample weights s_i >= 0: J = (1/S) sum_i s_i loss_i + (l2/2)||w||^2 with
+  /// S = sum_i s_i, so scaling every weight by one factor changes nothing.
+  /// \param sample_weight n_samples finite weights >= 0, not all zero.
+  /// \throws std::invalid_argument as fit(X, y, options), and for bad sample weights.
+  template <class DerivedX, class DerivedY, class DerivedS>
+  FitResult<Scalar> fit(const Eigen::MatrixBase<DerivedX>& X, const Eigen::MatrixBase<DerivedY>& y,
+                        const Eigen::MatrixBase<DerivedS>& sample_weight,
+                        const FitOptions<Scalar>& options = {}) {
+    static constexpr const char* caller = "LogisticNeuron::fit";
+    options.validate(caller);
+    check_X<DerivedX>();
+    detail::require_non_empty(caller, X);
+    detail::Targets<Scalar> targets;
+    targets.sign = detail::label_signs<Scalar>(caller, X.rows(), y);
+    targets.weight =
+        detail::sample_weights<Scalar>(caller, X.rows(), sample_weight, targets.total_weight);
+    return fit_checked(X, std::move(targets), options);
+  }
+
+  /// The logits z = X w + b.
+  /// \param X n_samples x n_features (zero rows give an empty result).
+  /// \throws std::logic_error if the neuron has no parameters; std::invalid_argument if X has the
+  ///   wrong number of columns or a non-finite entry.
+  template <class DerivedX>
+  Vector decision_function(const Eigen::MatrixBase<DerivedX>& X) const {
+    return logits("LogisticNeuron::decision_function", X);
+  }
+
+  /// The probabilities sigmoid(X w + b) of class 1, evaluated without overflow.
+  /// \throws as decision_function.
+  template <class DerivedX>
+  Vector predict_proba(const Eigen::MatrixBase<DerivedX>& X) const {
+    Vector z = logits("LogisticNeuron::predict_proba", X);
+    // sigmoid(z) = 1 / (1 + e^-z) for z >= 0, e^z / (1 + e^z) for z < 0: exp never overflows.
+    for (Eigen::Index i = 0; i < z.size(); ++i) {
+      const Scalar e = std::exp(-std::abs(z[i]));
+      z[i] = (z[i] >= 0 ? Scalar(1) : e) / (Scalar(1) + e);
+    }
+    return z;
+  }
+
+  /// Class labels: 1 where sigmoid(X w + b) > threshold (strictly), else 0.
+  /// \param threshold in [0, 1]; default 0.5.
+  /// \throws as decision_function; std::invalid_argument if threshold is outside [0, 1] or NaN.
+  template <class DerivedX>
+  Eigen::VectorXi predict(const Eigen::MatrixBase<DerivedX>& X, Scalar threshold = Scalar(0.5)) const {
+    static constexpr const char* caller = "LogisticNeuron::predict";
+    if (!(threshold >= 0 && threshold <= 1)) {
+      throw std::invalid_argument(detail::prefix(caller) + "threshold must be in [0, 1], got " +
+                                  detail::to_text(threshold));
+    }
+    const Vector z = logits(caller, X);
+    Eigen::VectorXi labels(z.size());
+    for (Eigen::Index i = 0; i < z.size(); ++i) {
+      const Scalar e = std::exp(-std::abs(z[i]));
+      const Scalar p = (z[i] >= 0 ? Scalar(1) : e) / (Scalar(1) + e);
+      labels[i] = p > threshold ? 1 : 0;
+    }
+    return labels;
+  }
+
+  /// J at the current parameters: the mean binary cross-entropy, computed from the logits.
+  /// \param X n_samples x n_features, finite, not empty.
+  /// \param y n_samples labels in {0, 1}.
+  /// \param l2 the L2 strength to include, (l2/2)||w||^2; default 0.
+  /// \throws std::logic_error if the neuron has no parameters; std::invalid_argument for bad X, y
+  ///   or l2.
+  template <class DerivedX, class DerivedY>
+  Scalar cost(const Eigen::MatrixBase<DerivedX>& X, const Eigen::MatrixBase<DerivedY>& y,
+              Scalar l2 = 0) const {
+    Vector gw;
+    Scalar gb;
+    return evaluate("LogisticNeuron::cost", X, y, l2, gw, gb);
+  }
+
+  /// The gradient of J at the current parameters: dJ/dw = X^T (a - y) / n + l2 w and
+  /// dJ/db = sum (a - y) / n.
+  /// \throws as cost.
+  template <class DerivedX, class DerivedY>
+  Gradient<Scalar> gradient(const Eigen::MatrixBase<DerivedX>& X,
+                            const Eigen::MatrixBase<DerivedY>& y, Scalar l2 = 0) const {
+    Gradient<Scalar> g;
+    evaluate("LogisticNeuron::gradient", X, y, l2, g.weights, g.bias);
+    return g;
+  }
+
+  /// The weights w, one per feature (empty before the neuron has parameters).
+  const Vector& weights() const noexcept { return m_weights; }
+  /// The bias b.
+  Scalar bias() const noexcept { return m_bias; }
+  /// The number of features (0 before the neuron has parameters).
+  Eigen::Index n_features() const noexcept { return m_weights.size(); }
+  /// True once the neuron has parameters: fitted, or constructed with a feature count or weights.
+  bool has_parameters() const noexcept { return m_has_parameters; }
+
+ private:
+  template <class DerivedX>
+  static constexpr void check_X() {
+    static_assert(std::is_same_v<typename DerivedX::Scalar, Scalar>,
+                  "logistic_neuron::LogisticNeuron<Scalar>: X must hold the neuron's Scalar type; "
+                  "convert it with X.template cast<Scalar>()");
+  }
+
+  static Eigen::Index checked_feature_count(Eigen::Index n_features) {
+    if (n_features < 1) {
+      throw std::invalid_argument(
+          "LogisticNeuron::LogisticNeuron: n_features must be >= 1, got " +
+          std::to_string(n_features));
+    }
+    return n_features;
+  }
+
+  static Vector checked_weights(Vector weights, Scalar bias) {
+    static constexpr const char* caller = "LogisticNeuron::LogisticNeuron";
+    if (weights.size() == 0) {
+      throw std::invalid_argument(detail::prefix(caller) +
+                                  "weights is empty; expected at least one feature");
+    }
+    for (Eigen::Index j = 0; j < weights.size(); ++j) {
+      if (!std::isfinite(weights[j])) {
+        throw std::invalid_argument(detail::prefix(caller) + "weights[" + std::to_string(j) +
+                                    "] is " + detail::to_text(weights[j]) +
+                                    "; expected finite weights");
+      }
+    }
+    if (!std::isfinite(bias)) {
+      throw std::invalid_argument(detail::prefix(caller) + "bias is " + detail::to_text(bias) +
+                                  "; expected a finite bias");
+    }
+    return weights;
+  }
+
+  void require_parameters(const char* caller) const {
+    if (!m_has_parameters) {
+      throw std::logic_error(detail::prefix(caller) +
+                             "the neuron has no parameters yet; call fit() first, or construct "
+                             "it with a feature count or weights");
+    }
+  }
+
+  /// Runs the fit on checked targets, then commits the parameters (no throw after that point).
+  template <class DerivedX>
+  FitResult<Scalar> fit_checked(const Eigen::MatrixBase<DerivedX>& X,
+                                detail::Targets<Scalar> targets,
+                                const FitOptions<Scalar>& options) {
+    static constexpr const char* caller = "LogisticNeuron::fit";
+    constexpr int order = detail::storage_order_v<DerivedX>;
+    const detail::XRef<Scalar, order> Xr(X.derived());
+    const bool warm = options.warm_start && m_has_parameters;
+    if (warm) detail::require_features(caller, n_features(), Xr.cols());
+    detail::require_finite_X(caller, Xr);
+
+    Vector w = warm ? m_weights : Vector::Zero(Xr.cols());
+    Scalar b = warm ? m_bias : Scalar(0);
+    const int threads = options.threads > 0 ? options.threads : num_threads();
+    const detail::Objective<Scalar, order> objective(Xr, targets, options.l2, options.reduction,
+                                                     threads);
+    FitResult<Scalar> result = detail::gradient_descent(objective, options, w, b);
+
+    m_weights.swap(w);
+    m_bias = b;
+    m_has_parameters = true;
+    return result;
+  }
+
+  template <class DerivedX>
+  Vector logits(const char* caller, const Eigen::MatrixBase<DerivedX>& X) const {
+    check_X<DerivedX>();
+    require_parameters(caller);
+    detail::require_features(caller, n_features(), X.cols());
+    constexpr int order = detail::storage_order_v<DerivedX>;
+    const detail::XRef<Scalar, order> Xr(X.derived());
+    Vector z;
+    detail::forward_pass(Xr, m_weights, m_bias, z, num_threads());
+    // A non-finite logit from finite parameters means a non-finite entry in X: name it.
+    if (!z.allFinite()) detail::require_finite_X(caller, Xr);
+    return z;
+  }
+
+  template <class DerivedX, class DerivedY>
+  Scalar evaluate(const char* caller, const Eigen::MatrixBase<DerivedX>& X,
+                  const Eigen::MatrixBase<DerivedY>& y, Scalar l2, Vector& gw, Scalar& gb) const {
+    check_X<DerivedX>();
+    require_parameters(caller);
+    detail::require_non_empty(caller, X);
+    detail::require_features(caller, n_features(), X.cols());
+    if (!(std::isfinite(l2) && l2 >= 0)) {
+      throw std::invalid_argument(detail::prefix(caller) + "l2 must be finite and >= 0, got " +
+                                  detail::to_text(l2));
+    }
+    detail::Targets<Scalar> targets;
+    targets.sign = detail::label_signs<Scalar>(caller, X.rows(), y);
+    targets.total_weight = static_cast<detail::Accum<Scalar>>(X.rows());
+    constexpr int order = detail::storage_order_v<DerivedX>;
+    const detail::XRef<Scalar, order> Xr(X.derived());
+    const detail::Objective<Scalar, order> objective(Xr, targets, l2, CostReduction::mean,
+                                                     num_threads());
+    const Scalar J = objective.evaluate(m_weights, m_bias, gw, gb);
+    if (!std::isfinite(J) || !gw.allFinite()) detail::require_finite_X(caller, Xr);
+    return J;
+  }
+
+  Vector m_weights{};
+  Scalar m_bias = 0;
+  bool m_has_parameters = false;
+};
+
+}  // namespace logistic_neuron
