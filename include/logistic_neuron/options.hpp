@@ -19,22 +19,75 @@ namespace logistic_neuron {
 
 /// Why a fit stopped. Not converging is a result, not an error.
 enum class StopReason {
-  converged,   ///< |J_k - J_{k-1}| < FitOptions::tolerance.
-  max_epochs,  ///< FitOptions::max_epochs epochs ran without converging.
+  converged,   ///< |J_k - J_{k-1}| < FitOptions::tolerance, or the max-norm of the gradient
+               ///< <= FitOptions::gradient_tolerance.
+  max_epochs,  ///< FitOptions::max_epochs epochs (passes over X) ran without converging.
   non_finite,  ///< The cost or the gradient turned NaN or infinite; the last finite parameters are kept.
-  callback     ///< FitOptions::on_epoch returned false.
+  callback,    ///< FitOptions::on_epoch returned false.
+  line_search_failed  ///< Newton or L-BFGS only: no step along the search direction lowered J,
+                      ///< even after restarting from the steepest-descent direction. This is how
+                      ///< those solvers end when J is at its minimum to rounding precision before
+                      ///< tolerance or gradient_tolerance stop them (e.g. both set to 0). The last
+                      ///< accepted parameters are kept.
 };
 
-/// The name of a StopReason ("converged", "max_epochs", "non_finite" or "callback").
+/// The name of a StopReason ("converged", "max_epochs", "non_finite", "callback" or
+/// "line_search_failed").
 inline const char* to_string(StopReason reason) noexcept {
   switch (reason) {
     case StopReason::converged: return "converged";
     case StopReason::max_epochs: return "max_epochs";
     case StopReason::non_finite: return "non_finite";
     case StopReason::callback: return "callback";
+    case StopReason::line_search_failed: return "line_search_failed";
   }
   return "unknown";
 }
+
+/// The algorithm LogisticNeuron::fit minimises J with.
+enum class Solver {
+  gradient_descent,  ///< The seed's algorithm: w -= eta dJ/dw with a fixed step (the default).
+  newton,            ///< Newton's method: the Hessian X^T diag(s a (1-a)) X / S + l2 I (bias
+                     ///< unpenalised), solved by Cholesky, with a backtracking (Armijo) line
+                     ///< search. Two passes over X an iteration; forms a (d+1) x (d+1) matrix, so
+                     ///< for d up to a few thousand.
+  lbfgs              ///< Limited-memory BFGS (10 correction pairs) with a line search satisfying
+                     ///< the strong Wolfe conditions. About one pass an iteration; O(d) memory.
+};
+
+/// The name of a Solver ("gradient_descent", "newton" or "lbfgs").
+inline const char* to_string(Solver solver) noexcept {
+  switch (solver) {
+    case Solver::gradient_descent: return "gradient_descent";
+    case Solver::newton: return "newton";
+    case Solver::lbfgs: return "lbfgs";
+  }
+  return "unknown";
+}
+
+/// Per-class weights that multiply the sample weights: sample i weighs s_i * class_weight[y_i].
+template <class Scalar>
+struct ClassWeight {
+  /// How the class weights are chosen.
+  enum class Mode {
+    none,      ///< Both classes weigh 1 (the default).
+    balanced,  ///< Class c weighs n / (2 n_c), n_c the number of samples (rows) labelled c,
+               ///< counted without sample weights, as in scikit-learn's class_weight="balanced".
+    given      ///< Class 0 weighs weight_0 and class 1 weighs weight_1.
+  };
+  Mode mode = Mode::none;  ///< none, balanced or given.
+  Scalar weight_0 = 1;     ///< The weight of class 0 when mode is given: finite and >= 0.
+  Scalar weight_1 = 1;     ///< The weight of class 1 when mode is given: finite and >= 0.
+
+  /// No class weights (both 1).
+  static ClassWeight none() { return ClassWeight{}; }
+  /// n / (2 n_c) for class c, as scikit-learn's "balanced".
+  static ClassWeight balanced() { return ClassWeight{Mode::balanced, 1, 1}; }
+  /// Explicit weights for class 0 and class 1 (finite, >= 0).
+  static ClassWeight given(Scalar weight_of_0, Scalar weight_of_1) {
+    return ClassWeight{Mode::given, weight_of_0, weight_of_1};
+  }
+};
 
 /// How the per-sample losses are combined into the cost J.
 enum class CostReduction {
@@ -78,6 +131,38 @@ struct FitOptions {
   /// Threads for the passes over X: 0 (the default) uses num_threads(). Must be >= 0. Results are
   /// bitwise identical whatever the thread count.
   int threads = 0;
+  /// The algorithm: gradient_descent (the default, the seed's), newton or lbfgs. Every solver
+  /// starts from the same point, honours tolerance, gradient_tolerance, max_epochs (counted in
+  /// passes over X: every cost, gradient or Hessian evaluation, line-search trials included, is
+  /// one epoch), on_epoch and the non-finite stop, and fills FitResult the same way. For newton
+  /// and lbfgs, "J_k" in the tolerance rule is the cost at the k-th accepted iterate, and on_epoch
+  /// and cost_history see accepted iterates only (EpochInfo::epoch then counts the passes so far,
+  /// and EpochInfo::learning_rate is the step length the line search accepted).
+  Solver solver = Solver::gradient_descent;
+  /// Also stop (StopReason::converged) when the largest absolute entry of the full gradient
+  /// (dJ/dw and dJ/db) is <= gradient_tolerance. Must be >= 0 and not NaN; 0 (the default)
+  /// disables the rule. The default keeps the seed's gradient descent exactly as it was (the
+  /// |J_k - J_{k-1}| rule alone decides). To stop Newton or L-BFGS at the optimum regardless of
+  /// the cost's scale, set tolerance = 0 and gradient_tolerance to e.g. 1e-8 (double) or 1e-4
+  /// (float).
+  Scalar gradient_tolerance = 0;
+  /// Fit on internally standardized features (each column shifted to mean 0 and divided by its
+  /// standard deviation, both sample-weighted and computed once in one pass) without copying X:
+  /// the solvers work on the standardized parameters v = sigma o w, c = b + mu . w, and the neuron
+  /// reports w and b on the original scale. With l2 = 0 the optimum is the same as without
+  /// standardization; with l2 > 0 the penalty (l2/2)||v||^2 falls on the standardized weights, so
+  /// the optimum differs (as with a StandardScaler before scikit-learn), and FitResult::cost,
+  /// cost_history and gradient_tolerance refer to that standardized objective. A column whose
+  /// values are all equal is not divided (sigma is taken as 1): its standardized feature is 0,
+  /// its weight keeps its starting value (0 from a cold start; with l2 > 0 it decays to 0) and
+  /// the bias absorbs its constant. Default false: it keeps the seed's gradient descent and the
+  /// L2 optimum identical to scikit-learn's on the same X; measured, it changes Newton's and
+  /// L-BFGS's pass counts little, while it speeds gradient descent up by orders of magnitude on
+  /// raw, badly scaled features (see README "Solvers").
+  bool standardize = false;
+  /// Per-class weights multiplying the sample weights: none (the default), balanced
+  /// (n / (2 n_c)) or given {weight of class 0, weight of class 1}.
+  ClassWeight<Scalar> class_weight{};
   /// Called after every epoch with its progress; return false to stop the fit
   /// (StopReason::callback). Empty by default. If it throws, the fit changes nothing.
   std::function<bool(const EpochInfo<Scalar>&)> on_epoch{};
@@ -116,6 +201,35 @@ struct FitOptions {
       throw std::invalid_argument(where + "l2 must be finite and >= 0, got " +
                                   detail::to_text(l2));
     }
+    if (!(gradient_tolerance >= 0)) {  // also rejects NaN
+      throw std::invalid_argument(where + "gradient_tolerance must be >= 0 and not NaN (0 = "
+                                  "disabled), got " + detail::to_text(gradient_tolerance));
+    }
+    if (solver != Solver::gradient_descent && solver != Solver::newton &&
+        solver != Solver::lbfgs) {
+      throw std::invalid_argument(where + "solver must be gradient_descent, newton or lbfgs, got " +
+                                  std::to_string(static_cast<int>(solver)));
+    }
+    using Mode = typename ClassWeight<Scalar>::Mode;
+    const Mode mode = class_weight.mode;
+    if (mode != Mode::none && mode != Mode::balanced && mode != Mode::given) {
+      throw std::invalid_argument(where + "class_weight.mode must be none, balanced or given, got " +
+                                  std::to_string(static_cast<int>(mode)));
+    }
+    if (mode == Mode::given) {
+      if (!(std::isfinite(class_weight.weight_0) && class_weight.weight_0 >= 0)) {
+        throw std::invalid_argument(where + "class_weight.weight_0 must be finite and >= 0, got " +
+                                    detail::to_text(class_weight.weight_0));
+      }
+      if (!(std::isfinite(class_weight.weight_1) && class_weight.weight_1 >= 0)) {
+        throw std::invalid_argument(where + "class_weight.weight_1 must be finite and >= 0, got " +
+                                    detail::to_text(class_weight.weight_1));
+      }
+      if (!(class_weight.weight_0 > 0 || class_weight.weight_1 > 0)) {
+        throw std::invalid_argument(where + "class_weight weights are both 0; expected at least "
+                                    "one positive class weight");
+      }
+    }
     if (threads < 0) {
       throw std::invalid_argument(where + "threads must be >= 0 (0 = automatic), got " +
                                   std::to_string(threads));
@@ -129,9 +243,11 @@ struct FitResult {
   Eigen::Index epochs = 0;                 ///< Epochs run (forward and backward passes over X).
   Scalar cost = 0;                         ///< J at the parameters the fit kept.
   Scalar gradient_norm = 0;                ///< Norm of the gradient at those parameters.
-  Scalar learning_rate = 0;                ///< The step size used (the user's or 1/L).
+  Scalar learning_rate = 0;                ///< The step size used (the user's or 1/L); for
+                                           ///< newton and lbfgs, the last accepted step length.
   StopReason stop_reason = StopReason::max_epochs;  ///< Why the fit stopped.
-  std::vector<Scalar> cost_history{};      ///< J of every finite epoch, in order.
+  std::vector<Scalar> cost_history{};      ///< J of every finite epoch, in order (for newton and
+                                           ///< lbfgs: of every accepted iterate, the start first).
 
   /// True when the fit stopped by the tolerance rule.
   bool converged() const noexcept { return stop_reason == StopReason::converged; }
