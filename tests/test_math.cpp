@@ -1,0 +1,243 @@
+// The maths of DESIGN.md, against independent truth: the cost at zero parameters is ln 2, the
+// sigmoid and the cost are finite and correct at extreme logits, cost and gradient agree with a
+// long-double reference written from the formulas, the gradient agrees with central finite
+// differences of the cost, and L2 penalises the weights but never the bias.
+#include "test_support.hpp"
+
+#include <cmath>
+#include <vector>
+
+using namespace test_support;
+
+namespace {
+
+// Shapes (n, d) used throughout, including a single sample and a single feature.
+const std::vector<std::pair<Index, Index>> shapes = {{1, 1}, {1, 4}, {5, 1}, {40, 3}, {200, 8}};
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("at zero parameters the cost is ln 2, p = 0.5 and the gradient is X^T(1/2 - y)/n",
+                   T, float, double, long double) {
+  const LD ln2 = std::log(LD(2));
+  std::uint32_t seed = 11;
+  for (const auto& [n, d] : shapes) {
+    CAPTURE(n);
+    CAPTURE(d);
+    const Problem<T> p = make_problem<T>(n, d, seed += 10);
+    const ln::LogisticNeuron<T> neuron(d);
+    // softplus(0) - y * 0 = ln 2 for every sample, whatever X and y are: the mean of n copies
+    // of ln 2 rounded to T, so within a few ulps of ln 2.
+    const T J = neuron.cost(p.X, p.y);
+    CHECK(std::abs(static_cast<LD>(J) - ln2) <= 16 * static_cast<LD>(eps<T>()));
+
+    const Vector<T> proba = neuron.predict_proba(p.X);
+    for (Index i = 0; i < n; ++i) CHECK(proba[i] == T(0.5));
+    // p = 0.5 is not > 0.5: every label is 0.
+    CHECK(neuron.predict(p.X).isZero());
+
+    // dJ/dw = X^T (1/2 - y) / n, dJ/db = mean(1/2 - y), computed here directly.
+    const ln::Gradient<T> g = neuron.gradient(p.X, p.y);
+    REQUIRE(g.weights.size() == d);
+    LD gb = 0;
+    for (Index i = 0; i < n; ++i) gb += LD(0.5) - static_cast<LD>(p.y[i]);
+    CHECK(close(static_cast<LD>(g.bias), gb / static_cast<LD>(n), evaluation_tolerance<T>()));
+    for (Index j = 0; j < d; ++j) {
+      LD gj = 0, scale = 0;
+      for (Index i = 0; i < n; ++i) {
+        gj += static_cast<LD>(p.X(i, j)) * (LD(0.5) - static_cast<LD>(p.y[i]));
+        scale += std::abs(static_cast<LD>(p.X(i, j)));
+      }
+      CHECK(close(static_cast<LD>(g.weights[j]), gj / static_cast<LD>(n),
+                  evaluation_tolerance<T>(), scale / static_cast<LD>(n)));
+    }
+  }
+}
+
+TEST_CASE_TEMPLATE("sigmoid, cost and gradient are finite and correct at extreme logits", T, float,
+                   double, long double) {
+  // One sample at a time (n = 1, d = 1): z = w x with w = 1, so z = x. Large |z| overflows exp in
+  // every type (float at 89, double at 710, long double at 11357); moderate |z| such as 30 or 50
+  // is where -log(sigmoid(z)) would round to 0 in float or double.
+  const std::vector<LD> logits = {-1e4L, -12000, -800, -50, -30, -1, 0, 1, 30, 50, 800, 12000, 1e4L};
+  Vector<T> w(1);
+  w << T(1);
+  const ln::LogisticNeuron<T> neuron(w, T(0));
+  for (const LD zl : logits) {
+    const T z = static_cast<T>(zl);
+    if (!std::isfinite(z)) continue;
+    Matrix<T> X(1, 1);
+    X << z;
+    CAPTURE(zl);
+    CHECK(neuron.decision_function(X)[0] == z);
+
+    const T p = neuron.predict_proba(X)[0];
+    REQUIRE(std::isfinite(p));
+    CHECK(p >= T(0));
+    CHECK(p <= T(1));
+    CHECK(close_or_underflow<T>(static_cast<LD>(p), sigmoid(static_cast<LD>(z)),
+                                4 * static_cast<LD>(eps<T>())));
+    CHECK(neuron.predict(X)[0] == (z > 0 ? 1 : 0));
+
+    for (const T label : {T(0), T(1)}) {
+      CAPTURE(label);
+      Vector<T> y(1);
+      y << label;
+      const Reference ref = reference(X, y, w, LD(0));
+      const T J = neuron.cost(X, y);
+      REQUIRE(std::isfinite(J));
+      CHECK(J >= T(0));
+      // One term: relative accuracy, even where the cost is ~1e-22 (z = 50, y = 1).
+      CHECK(close_or_underflow<T>(static_cast<LD>(J), ref.cost, 8 * static_cast<LD>(eps<T>())));
+      if (ref.cost > std::numeric_limits<T>::min()) CHECK(J > T(0));
+
+      const ln::Gradient<T> g = neuron.gradient(X, y);
+      REQUIRE(std::isfinite(g.bias));
+      REQUIRE(std::isfinite(g.weights[0]));
+      CHECK(close_or_underflow<T>(static_cast<LD>(g.bias), ref.gb, 8 * static_cast<LD>(eps<T>())));
+      CHECK(close_or_underflow<T>(static_cast<LD>(g.weights[0]), ref.gw[0],
+                                  8 * static_cast<LD>(eps<T>())));
+    }
+  }
+
+  // All extremes at once, as a mean over rows: |z| = 1e4 in both directions, both labels.
+  Matrix<T> X(4, 1);
+  X << T(1e4), T(-1e4), T(1e4), T(-1e4);
+  Vector<T> y(4);
+  y << T(1), T(1), T(0), T(0);
+  const Reference ref = reference(X, y, w, LD(0));
+  const T J = neuron.cost(X, y);
+  CHECK(close(static_cast<LD>(J), ref.cost, evaluation_tolerance<T>()));
+  CHECK(close(static_cast<LD>(J), LD(5000), evaluation_tolerance<T>()));
+  const ln::Gradient<T> g = neuron.gradient(X, y);
+  CHECK(close(static_cast<LD>(g.bias), ref.gb, evaluation_tolerance<T>()));
+  CHECK(close(static_cast<LD>(g.weights[0]), ref.gw[0], evaluation_tolerance<T>(), ref.gw_scale[0]));
+  // Rows 2 and 3 are wrong with certainty: a - y = -1 at z = -1e4, +1 at z = 1e4.
+  CHECK(close(static_cast<LD>(g.weights[0]), LD(5000), evaluation_tolerance<T>()));
+}
+
+TEST_CASE_TEMPLATE("cost and gradient match the long-double reference", T, float, double,
+                   long double) {
+  std::uint32_t seed = 101;
+  for (const auto& [n, d] : shapes) {
+    for (const LD l2 : {LD(0), LD(0.3)}) {
+      CAPTURE(n);
+      CAPTURE(d);
+      CAPTURE(l2);
+      const Problem<T> p = make_problem<T>(n, d, seed += 10, 0.7);
+      const ln::LogisticNeuron<T> neuron(p.w, p.b);
+      const Reference ref = reference(p.X, p.y, p.w, static_cast<LD>(p.b), l2);
+
+      const T J = neuron.cost(p.X, p.y, static_cast<T>(l2));
+      CHECK(close(static_cast<LD>(J), ref.cost, evaluation_tolerance<T>(), ref.cost_scale));
+
+      const ln::Gradient<T> g = neuron.gradient(p.X, p.y, static_cast<T>(l2));
+      REQUIRE(g.weights.size() == d);
+      CHECK(close(static_cast<LD>(g.bias), ref.gb, evaluation_tolerance<T>()));
+      for (Index j = 0; j < d; ++j) {
+        CAPTURE(j);
+        CHECK(close(static_cast<LD>(g.weights[j]), ref.gw[j], evaluation_tolerance<T>(),
+                    ref.gw_scale[j]));
+      }
+
+      // decision_function is X w + b and predict_proba its sigmoid.
+      const Vector<T> z = neuron.decision_function(p.X);
+      const Vector<T> proba = neuron.predict_proba(p.X);
+      REQUIRE(z.size() == n);
+      for (Index i = 0; i < n; ++i) {
+        LD zi = static_cast<LD>(p.b), scale = std::abs(static_cast<LD>(p.b));
+        for (Index j = 0; j < d; ++j) {
+          zi += static_cast<LD>(p.X(i, j)) * static_cast<LD>(p.w[j]);
+          scale += std::abs(static_cast<LD>(p.X(i, j)) * static_cast<LD>(p.w[j]));
+        }
+        CHECK(close(static_cast<LD>(z[i]), zi, 4 * d * static_cast<LD>(eps<T>()), scale));
+        CHECK(close(static_cast<LD>(proba[i]), sigmoid(static_cast<LD>(z[i])),
+                    4 * static_cast<LD>(eps<T>())));
+      }
+    }
+  }
+}
+
+TEST_CASE("the long-double reference's gradient is the derivative of its cost") {
+  // Checks the test's own reference against central differences in long double (h = 1e-6:
+  // truncation ~1e-12, rounding ~1e-13), with L2 and with sample weights.
+  const Problem<LD> p = make_problem<LD>(30, 3, 7, 0.5);
+  Vector<LD> s(30);
+  Random random(99);
+  for (Index i = 0; i < 30; ++i) s[i] = 2 * random.uniform();
+  const LD l2 = 0.4L, h = 1e-6L;
+  const Reference ref = reference(p.X, p.y, p.w, p.b, l2, s);
+  for (Index j = 0; j < 3; ++j) {
+    const LD fd = central_difference<LD>(
+        [&](LD wj) {
+          Vector<LD> w = p.w;
+          w[j] = wj;
+          return reference(p.X, p.y, w, p.b, l2, s).cost;
+        },
+        p.w[j], h);
+    CHECK(close(ref.gw[j], fd, 1e-9L));
+  }
+  const LD fd = central_difference<LD>(
+      [&](LD b) { return reference(p.X, p.y, p.w, b, l2, s).cost; }, p.b, h);
+  CHECK(close(ref.gb, fd, 1e-9L));
+}
+
+TEST_CASE_TEMPLATE("the gradient matches central finite differences of the cost", T, float,
+                   double, long double) {
+  const LD h = finite_difference_step<T>();
+  std::uint32_t seed = 1001;
+  for (const auto& [n, d] : shapes) {
+    for (const LD l2 : {LD(0), LD(0.7)}) {
+      CAPTURE(n);
+      CAPTURE(d);
+      CAPTURE(l2);
+      const Problem<T> p = make_problem<T>(n, d, seed += 10, -0.4);
+      const ln::LogisticNeuron<T> neuron(p.w, p.b);
+      const T l2t = static_cast<T>(l2);
+      const ln::Gradient<T> g = neuron.gradient(p.X, p.y, l2t);
+      const LD scale = std::max<LD>(1, std::abs(static_cast<LD>(neuron.cost(p.X, p.y, l2t))));
+      for (Index j = 0; j < d; ++j) {
+        CAPTURE(j);
+        const LD fd = central_difference<T>(
+            [&](T wj) {
+              Vector<T> w = p.w;
+              w[j] = wj;
+              return ln::LogisticNeuron<T>(w, p.b).cost(p.X, p.y, l2t);
+            },
+            p.w[j], h);
+        CHECK(close(static_cast<LD>(g.weights[j]), fd, finite_difference_tolerance<T>(), scale));
+      }
+      const LD fd = central_difference<T>(
+          [&](T b) { return ln::LogisticNeuron<T>(p.w, b).cost(p.X, p.y, l2t); }, p.b, h);
+      CHECK(close(static_cast<LD>(g.bias), fd, finite_difference_tolerance<T>(), scale));
+    }
+  }
+}
+
+TEST_CASE_TEMPLATE("L2 adds (l2/2)|w|^2 to the cost and l2 w to dJ/dw, and never touches the bias",
+                   T, float, double, long double) {
+  const Problem<T> p = make_problem<T>(60, 4, 303, 1.0);
+  const T l2 = T(0.25);
+  const ln::LogisticNeuron<T> neuron(p.w, p.b);
+  LD w2 = 0;
+  for (Index j = 0; j < p.w.size(); ++j) w2 += static_cast<LD>(p.w[j]) * static_cast<LD>(p.w[j]);
+
+  const T J0 = neuron.cost(p.X, p.y), J = neuron.cost(p.X, p.y, l2);
+  CHECK(close(static_cast<LD>(J) - static_cast<LD>(J0), static_cast<LD>(l2) / 2 * w2,
+              evaluation_tolerance<T>(), static_cast<LD>(J)));
+
+  const ln::Gradient<T> g0 = neuron.gradient(p.X, p.y), g = neuron.gradient(p.X, p.y, l2);
+  // The bias derivative does not depend on l2 at all.
+  CHECK(same_bits(g.bias, g0.bias));
+  for (Index j = 0; j < p.w.size(); ++j) {
+    CHECK(close(static_cast<LD>(g.weights[j]) - static_cast<LD>(g0.weights[j]),
+                static_cast<LD>(l2) * static_cast<LD>(p.w[j]), evaluation_tolerance<T>()));
+  }
+
+  // Zero weights and a large bias: the penalty is zero however large l2 and b are.
+  const ln::LogisticNeuron<T> bias_only(Vector<T>::Zero(4), T(3));
+  CHECK(same_bits(bias_only.cost(p.X, p.y, T(100)), bias_only.cost(p.X, p.y)));
+  const ln::Gradient<T> gb100 = bias_only.gradient(p.X, p.y, T(100));
+  const ln::Gradient<T> gb0 = bias_only.gradient(p.X, p.y);
+  CHECK(same_bits(gb100.bias, gb0.bias));
+  CHECK(same_bits(gb100.weights, gb0.weights));
+}
