@@ -18,19 +18,25 @@
 #pragma once
 
 #include <cmath>
+#include <fstream>
+#include <istream>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include <Eigen/Core>
 
 #include "detail/config.hpp"
+#include "detail/export.hpp"
 #include "detail/gradient_descent.hpp"
 #include "detail/kernel.hpp"
 #include "detail/objective.hpp"
 #include "detail/text.hpp"
 #include "detail/validate.hpp"
+#include "io.hpp"
 #include "options.hpp"
 #include "threads.hpp"
 #include "version.hpp"
@@ -198,6 +204,124 @@ class LogisticNeuron {
   /// True once the neuron has parameters: fitted, or constructed with a feature count or weights.
   bool has_parameters() const noexcept { return m_has_parameters; }
 
+  /// One name per feature, or empty (the default). Saved and loaded with the model; a fit on a
+  /// different number of features clears them.
+  const std::vector<std::string>& feature_names() const noexcept { return m_feature_names; }
+
+  /// Sets the feature names (an empty vector clears them).
+  /// \param names n_features() names, each 1 to max_feature_name_length bytes, without control
+  ///   characters and without a space at either end.
+  /// 	hrows std::logic_error if the neuron has no parameters; std::invalid_argument for a wrong
+  ///   count or a bad name. Nothing changes when it throws.
+  void set_feature_names(std::vector<std::string> names) {
+    static constexpr const char* caller = "LogisticNeuron::set_feature_names";
+    require_parameters(caller);
+    validate_model(caller, m_weights, m_bias, names, m_feature_means, m_feature_scales);
+    m_feature_names.swap(names);
+  }
+
+  /// The per-feature means of a standardization x' = (x - mean) / scale recorded with the model,
+  /// or empty (the default). The neuron does not apply it: decision_function() and the rest take
+  /// X as the weights expect it. It is metadata that save() and load() carry, so that whoever
+  /// loads the model can prepare raw features the same way. A fit on a different number of
+  /// features clears it.
+  const Vector& feature_means() const noexcept { return m_feature_means; }
+  /// The per-feature scales (> 0) of the recorded standardization, or empty.
+  const Vector& feature_scales() const noexcept { return m_feature_scales; }
+
+  /// Records a standardization x' = (x - mean) / scale with the model (two empty vectors clear
+  /// it); see feature_means().
+  /// \param means n_features() finite means. \param scales n_features() finite scales > 0.
+  /// 	hrows std::logic_error if the neuron has no parameters; std::invalid_argument for wrong
+  ///   sizes or values. Nothing changes when it throws.
+  void set_standardization(Vector means, Vector scales) {
+    static constexpr const char* caller = "LogisticNeuron::set_standardization";
+    require_parameters(caller);
+    validate_model(caller, m_weights, m_bias, m_feature_names, means, scales);
+    m_feature_means.swap(means);
+    m_feature_scales.swap(scales);
+  }
+
+  /// Writes the model (weights, bias, and the feature names and standardization if set) in the
+  /// versioned text format described in io.hpp. Numbers are written with max_digits10 digits, so
+  /// load() gives back the same bits.
+  /// \param out the stream; its locale and format flags do not matter.
+  /// 	hrows std::logic_error if the neuron has no parameters; std::runtime_error if the stream
+  ///   fails.
+  void save(std::ostream& out) const {
+    require_parameters("LogisticNeuron::save");
+    ModelFile<Scalar> file;
+    file.weights = m_weights;
+    file.bias = m_bias;
+    file.feature_names = m_feature_names;
+    file.feature_means = m_feature_means;
+    file.feature_scales = m_feature_scales;
+    write_model(out, file);
+  }
+
+  /// Writes the model to a file (created or truncated); see save(std::ostream&).
+  /// 	hrows as save(std::ostream&); std::runtime_error if the file cannot be opened or written.
+  void save(const std::string& path) const {
+    require_parameters("LogisticNeuron::save");
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      throw std::runtime_error("LogisticNeuron::save: cannot open \"" + path + "\" for writing");
+    }
+    save(out);
+    out.close();
+    if (!out) throw std::runtime_error("LogisticNeuron::save: writing \"" + path + "\" failed");
+  }
+
+  /// Reads a model written by save() (format in io.hpp), replacing the parameters, the feature
+  /// names and the standardization. A file saved with another Scalar type is converted as io.hpp
+  /// describes. Reads up to and including the model's "end" line.
+  /// 	hrows FormatError (a std::runtime_error) naming the line and what was wrong, for anything
+  ///   malformed: truncated input, a wrong magic word or version, wrong counts, text that is not a
+  ///   number, NaN or infinity, a claimed feature count above max_model_features. Strong
+  ///   guarantee: the file is parsed fully before anything changes.
+  void load(std::istream& in) {
+    ModelFile<Scalar> file = read_model<Scalar>(in, "LogisticNeuron::load");
+    // Commit: no throw from here on.
+    m_weights.swap(file.weights);
+    m_bias = file.bias;
+    m_feature_names.swap(file.feature_names);
+    m_feature_means.swap(file.feature_means);
+    m_feature_scales.swap(file.feature_scales);
+    m_has_parameters = true;
+  }
+
+  /// Reads a model from a file; see load(std::istream&).
+  /// 	hrows as load(std::istream&); std::runtime_error if the file cannot be opened.
+  void load(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      throw std::runtime_error("LogisticNeuron::load: cannot open \"" + path + "\" for reading");
+    }
+    load(in);
+  }
+
+  /// Writes a self-contained C++ header (only <cmath>; no Eigen, no heap) that predicts as this
+  /// neuron does: constexpr `name_weights[d]`, `name_bias` and `name_n_features`, and inline
+  /// `Scalar name_decision_function(const Scalar* x)`, `Scalar name_predict_proba(const Scalar* x)`
+  /// and `int name_predict(const Scalar* x, Scalar threshold = 0.5)` for one sample x of d
+  /// features. Numbers are written at full precision, so the constants equal the weights bit for
+  /// bit. The logit is summed as z = b + w_0 x_0 + w_1 x_1 + ... in this order, exactly as
+  /// decision_function() does for a column-major X (the library's row-major pass sums in a
+  /// vectorised order, which can differ in the last bits); the probability uses the same formula
+  /// as predict_proba(). Feature names and the standardization, if set, are written as constant
+  /// arrays for reference (the functions do not apply the standardization).
+  /// \param out the stream to write to.
+  /// \param name the prefix of every generated name: a C identifier of at most 128 characters
+  ///   that starts with a letter, without "__" and without a final '_'.
+  /// 	hrows std::logic_error if the neuron has no parameters; std::invalid_argument for a bad
+  ///   name (nothing is written then); std::runtime_error if the stream fails.
+  void export_cpp(std::ostream& out, const std::string& name) const {
+    static constexpr const char* caller = "LogisticNeuron::export_cpp";
+    require_parameters(caller);
+    detail::write_cpp_header(out, caller, name, m_weights, m_bias, m_feature_names,
+                             m_feature_means, m_feature_scales);
+  }
+
  private:
   template <class DerivedX>
   static constexpr void check_X() {
@@ -262,6 +386,12 @@ class LogisticNeuron {
                                                      threads);
     FitResult<Scalar> result = detail::gradient_descent(objective, options, w, b);
 
+    if (w.size() != m_weights.size()) {
+      // Names and standardization describe the old features: drop them.
+      m_feature_names.clear();
+      m_feature_means.resize(0);
+      m_feature_scales.resize(0);
+    }
     m_weights.swap(w);
     m_bias = b;
     m_has_parameters = true;
@@ -308,6 +438,9 @@ class LogisticNeuron {
   Vector m_weights{};
   Scalar m_bias = 0;
   bool m_has_parameters = false;
+  std::vector<std::string> m_feature_names{};
+  Vector m_feature_means{};
+  Vector m_feature_scales{};
 };
 
 }  // namespace logistic_neuron
