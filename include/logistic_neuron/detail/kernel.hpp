@@ -35,11 +35,17 @@ inline constexpr Eigen::Index max_block_rows = 1024;
 
 /// The layout for n rows of d scalars of `bytes` bytes each. Depends on nothing else.
 inline Layout make_layout(Eigen::Index n, Eigen::Index d, std::size_t bytes) {
-  constexpr Eigen::Index block_bytes = 64 * 1024;      // a block stays in L1/L2 while it is used
+#ifndef LN_BLOCK_BYTES
+#define LN_BLOCK_BYTES 64*1024
+#endif
+#ifndef LN_MIN_ROWS
+#define LN_MIN_ROWS 16
+#endif
+  constexpr Eigen::Index block_bytes = LN_BLOCK_BYTES;      // a block stays in L1/L2 while it is used
   constexpr Eigen::Index chunk_bytes = 1024 * 1024;    // a thread's unit of work
   const Eigen::Index row_bytes = std::max<Eigen::Index>(1, d * static_cast<Eigen::Index>(bytes));
   Layout layout;
-  layout.block_rows = std::clamp<Eigen::Index>(block_bytes / row_bytes, 16, max_block_rows);
+  layout.block_rows = std::clamp<Eigen::Index>(block_bytes / row_bytes, LN_MIN_ROWS, max_block_rows);
   const Eigen::Index blocks_per_chunk =
       std::max<Eigen::Index>(1, chunk_bytes / (row_bytes * layout.block_rows));
   layout.chunk_rows = layout.block_rows * blocks_per_chunk;
@@ -105,6 +111,62 @@ void block_gradient(const XRef<Scalar, Order>& X, Eigen::Index row0, Eigen::Inde
   }
 }
 
+/// Walks the cache lines of rows [row0, row0 + rows) of X and prefetches them a few at a time,
+/// so that the next block streams in from memory while the current one is being computed on
+/// (the hardware prefetchers stop when the loads stop; these keep memory busy).
+template <class Scalar, int Order>
+class BlockPrefetcher {
+ public:
+  static constexpr Eigen::Index line = 64;
+
+  BlockPrefetcher() = default;
+
+  /// Plans the prefetches of rows [row0, row0 + rows) of X, spread over `steps` calls to step().
+  BlockPrefetcher(const XRef<Scalar, Order>& X, Eigen::Index row0, Eigen::Index rows,
+                  Eigen::Index steps)
+      : m_X(&X), m_first(row0) {
+    const bool row_major = Order == Eigen::RowMajor;
+    const Eigen::Index inner = row_major ? X.cols() : rows;  // scalars per segment
+    const bool contiguous = row_major && X.outerStride() == X.cols();
+    m_segments = contiguous ? 1 : (row_major ? rows : X.cols());
+    m_segment_bytes = static_cast<Eigen::Index>(sizeof(Scalar)) * (contiguous ? inner * rows : inner);
+    const Eigen::Index lines = m_segments * ((m_segment_bytes + line - 1) / line);
+    m_per_step = std::max<Eigen::Index>(1, (lines + std::max<Eigen::Index>(1, steps) - 1) /
+                                               std::max<Eigen::Index>(1, steps));
+    start_segment();
+  }
+
+  /// Issues the next few prefetches (none once the block is covered).
+  void step() noexcept {
+    for (Eigen::Index k = 0; k < m_per_step && m_segment < m_segments; ++k) {
+#if defined(__GNUC__) || defined(__clang__)
+      __builtin_prefetch(m_cursor, 0, 3);
+#endif
+      m_cursor += line;
+      if (m_cursor >= m_end) {
+        ++m_segment;
+        start_segment();
+      }
+    }
+  }
+
+ private:
+  void start_segment() noexcept {
+    if (m_X == nullptr || m_segment >= m_segments) return;
+    const Scalar* begin = Order == Eigen::RowMajor ? &m_X->coeffRef(m_first + m_segment, 0)
+                                                   : &m_X->coeffRef(m_first, m_segment);
+    if (m_segments == 1) begin = &m_X->coeffRef(m_first, 0);
+    m_cursor = reinterpret_cast<const char*>(begin);
+    m_end = m_cursor + m_segment_bytes;
+  }
+
+  const XRef<Scalar, Order>* m_X = nullptr;
+  Eigen::Index m_first = 0;
+  Eigen::Index m_segments = 0, m_segment = 0, m_segment_bytes = 0, m_per_step = 1;
+  const char* m_cursor = nullptr;
+  const char* m_end = nullptr;
+};
+
 /// The sums one fused pass returns.
 template <class Scalar>
 struct PassSums {
@@ -113,9 +175,10 @@ struct PassSums {
   Vector<Accum<Scalar>> weights;    ///< sum_i r_i x_i
 };
 
-/// One fused pass: for each block of rows, z = X_b w + b; then block_fn(row0, rows, buffer)
-/// turns z (in buffer) into residuals r in place and returns a value to be summed; then the
-/// block's sum_i r_i and X_b^T r are added to the totals.
+/// One fused pass: for each block of rows, z = X_b w + b; then block_fn(row0, rows, buffer, tick)
+/// turns z (in buffer) into residuals r in place and returns a value to be summed, calling
+/// tick() now and then (each call prefetches a few lines of the next block); then the block's
+/// sum_i r_i and X_b^T r are added to the totals.
 template <class Scalar, int Order, class BlockFn>
 PassSums<Scalar> fused_pass(const XRef<Scalar, Order>& X, const Vector<Scalar>& w, Scalar b,
                             const BlockFn& block_fn, int threads) {
@@ -139,7 +202,13 @@ PassSums<Scalar> fused_pass(const XRef<Scalar, Order>& X, const Vector<Scalar>& 
     for (Eigen::Index row0 = c * layout.chunk_rows; row0 < end; row0 += layout.block_rows) {
       const Eigen::Index rows = std::min(layout.block_rows, end - row0);
       block_logits(X, row0, rows, w, b, z);
-      sums.value += static_cast<Acc>(block_fn(row0, rows, z));
+      const Eigen::Index next = row0 + rows;
+      BlockPrefetcher<Scalar, Order> prefetcher;
+      if (next < end) {
+        prefetcher = BlockPrefetcher<Scalar, Order>(X, next, std::min(layout.block_rows, end - next),
+                                                    std::max<Eigen::Index>(1, rows / 8));
+      }
+      sums.value += static_cast<Acc>(block_fn(row0, rows, z, [&prefetcher] { prefetcher.step(); }));
       const Eigen::Map<const Vector<Scalar>> r(z, rows);
       sums.bias += static_cast<Acc>(r.sum());
       block_gradient(X, row0, rows, z, g);

@@ -16,35 +16,71 @@ namespace detail {
 /// returns sum_i s_i [softplus(z_i) - y_i z_i].
 ///
 /// The labels come as signs t_i = 1 - 2 y_i (+1 for y = 0, -1 for y = 1), so that with
-/// m_i = t_i z_i and e_i = exp(-|z_i|):
-///   softplus(z) - y z = softplus(m) = max(m, 0) + log1p(e)       (no cancellation for any y)
-///   a - y = t sigmoid(m) = t (m >= 0 ? 1 : e) / (1 + e)           (no overflow, no cancellation)
-/// log1p(e) is evaluated as log(u) - ((u - 1) - e) / u with u = 1 + e, which is accurate to a few
-/// ulps and, unlike log1p, vectorised by Eigen for float and double.
-template <class Scalar>
+/// m_i = t_i z_i, e_i = exp(-|z_i|) and u_i = 1 + e_i:
+///   softplus(z) - y z = softplus(m) = max(m, 0) + log1p(e)   (no cancellation for either label)
+///   a - y = t sigmoid(m) = t (m >= 0 ? 1 : e) / u             (no overflow, no cancellation)
+/// log1p(e) is evaluated as log(u) - ((u - 1) - e) / u, accurate to a few ulps and, unlike
+/// log1p, vectorised by Eigen for float and double: one exp, one log and one division a sample.
+// Eigen's packet types (__m256d and the like) carry attributes that GCC warns about when they
+// are template arguments; the warning is harmless here, as in Eigen itself.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+#endif
+template <class Scalar, class Tick>
 Scalar logistic_block(Scalar* z_then_r, const Scalar* sign, const Scalar* weight,
-                      Eigen::Index rows) {
-  using Block = Eigen::Array<Scalar, Eigen::Dynamic, 1, 0, max_block_rows, 1>;
-  Eigen::Map<Eigen::Array<Scalar, Eigen::Dynamic, 1>> z(z_then_r, rows);
-  const Eigen::Map<const Eigen::Array<Scalar, Eigen::Dynamic, 1>> t(sign, rows);
-  const Block m = t * z;
-  const Block e = (-z.abs()).exp();
-  const Block u = e + Scalar(1);
-  Scalar loss;
-  if (weight != nullptr) {
-    const Eigen::Map<const Eigen::Array<Scalar, Eigen::Dynamic, 1>> s(weight, rows);
-    loss = (s * (m.max(Scalar(0)) + u.log() - ((u - Scalar(1)) - e) / u)).sum();
-    for (Eigen::Index i = 0; i < rows; ++i) {
-      z[i] = s[i] * t[i] * ((m[i] >= 0 ? Scalar(1) : e[i]) / u[i]);
+                      Eigen::Index rows, const Tick& tick) {
+  Eigen::Index i = 0;
+  Scalar loss = 0;
+  if constexpr (Eigen::internal::packet_traits<Scalar>::Vectorizable) {
+    using namespace Eigen::internal;
+    using Packet = typename packet_traits<Scalar>::type;
+    constexpr Eigen::Index size = unpacket_traits<Packet>::size;
+    const Packet one = pset1<Packet>(Scalar(1));
+    const Packet zero = pset1<Packet>(Scalar(0));
+    Packet total = zero;
+    for (; i + size <= rows; i += size) {
+      // one tick per 8 rows, whatever the packet size
+      if constexpr (size >= 8) {
+        for (Eigen::Index k = 0; k < size / 8; ++k) tick();
+      } else if (i % 8 == 0) {
+        tick();
+      }
+      const Packet z = ploadu<Packet>(z_then_r + i);
+      const Packet t = ploadu<Packet>(sign + i);
+      const Packet m = pmul(t, z);
+      const Packet e = pexp(pnegate(pabs(z)));
+      const Packet u = padd(one, e);
+      const Packet inverse = pdiv(one, u);
+      // softplus(m) = max(m, 0) + log(u) - ((u - 1) - e) / u
+      Packet loss_i = psub(padd(pmax(m, zero), plog(u)), pmul(psub(psub(u, one), e), inverse));
+      // r = t (m >= 0 ? 1 : e) / u
+      Packet r = pmul(t, pmul(pselect(pcmp_le(zero, m), one, e), inverse));
+      if (weight != nullptr) {
+        const Packet s = ploadu<Packet>(weight + i);
+        loss_i = pmul(s, loss_i);
+        r = pmul(s, r);
+      }
+      total = padd(total, loss_i);
+      pstoreu(z_then_r + i, r);
     }
-  } else {
-    loss = (m.max(Scalar(0)) + u.log() - ((u - Scalar(1)) - e) / u).sum();
-    for (Eigen::Index i = 0; i < rows; ++i) {
-      z[i] = t[i] * ((m[i] >= 0 ? Scalar(1) : e[i]) / u[i]);
-    }
+    loss = predux(total);
+  }
+  for (; i < rows; ++i) {
+    if (i % 8 == 0) tick();
+    using std::exp;
+    using std::log;
+    const Scalar z = z_then_r[i], t = sign[i], m = t * z;
+    const Scalar e = exp(-std::abs(z)), u = Scalar(1) + e, inverse = Scalar(1) / u;
+    const Scalar s = weight != nullptr ? weight[i] : Scalar(1);
+    loss += s * ((m > Scalar(0) ? m : Scalar(0)) + log(u) - ((u - Scalar(1)) - e) * inverse);
+    z_then_r[i] = s * t * ((m >= 0 ? Scalar(1) : e) * inverse);
   }
   return loss;
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 /// The labels and sample weights of one dataset, checked and ready for the passes.
 template <class Scalar>
@@ -75,8 +111,8 @@ class Objective {
     const Scalar* weight = m_targets.weight_data();
     const PassSums<Scalar> sums = fused_pass(
         m_X, w, b,
-        [sign, weight](Eigen::Index row0, Eigen::Index rows, Scalar* z) {
-          return logistic_block(z, sign + row0, weight ? weight + row0 : nullptr, rows);
+        [sign, weight](Eigen::Index row0, Eigen::Index rows, Scalar* z, const auto& tick) {
+          return logistic_block(z, sign + row0, weight ? weight + row0 : nullptr, rows, tick);
         },
         m_threads);
     // dJ/dw = (1/S) X^T (s o (a - y)) + l2 w
@@ -105,7 +141,7 @@ class Objective {
       // [X 1]^T diag(s) [X 1] v in one pass: z = X v_w + v_b, r = s z, then X^T r and sum r.
       const PassSums<Scalar> sums = fused_pass(
           m_X, Vector<Scalar>(v.head(d)), v[d],
-          [weight](Eigen::Index row0, Eigen::Index rows, Scalar* z) {
+          [weight](Eigen::Index row0, Eigen::Index rows, Scalar* z, const auto&) {
             if (weight) {
               for (Eigen::Index i = 0; i < rows; ++i) z[i] *= weight[row0 + i];
             }
