@@ -1,7 +1,10 @@
 // Per-epoch time of the library's fused pass against the memory-bandwidth floor and a naive
 // two-pass Eigen epoch, measured in one run, interleaved, with medians of repetitions.
 //
-// Usage: epoch_bench [--quick] [--reps N] [--csv FILE]
+// Usage: epoch_bench [--quick] [--reps N] [--csv FILE] [--numpy SCRIPT]
+//   --numpy SCRIPT  also time the blog's numpy epoch (bench/epoch/numpy_epoch.py, run with
+//                   /usr/bin/python3 and OPENBLAS_NUM_THREADS = the row's thread count) right
+//                   after the row's own measurements.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -79,8 +82,27 @@ struct Row {
   std::string scalar, layout;
   Eigen::Index n, d;
   int threads;
-  double bytes, floor_s, ours_s, naive_s;
+  double bytes, floor_s, ours_s, naive_s, numpy_s = std::nan("");
+  std::string numpy_kernel;
 };
+
+// Runs the numpy epoch for the row's shape, type, layout and threads; fills numpy_s.
+void run_numpy(const std::string& script, Row& row, int reps) {
+  const std::string command = "OPENBLAS_NUM_THREADS=" + std::to_string(row.threads) +
+                              " OMP_NUM_THREADS=" + std::to_string(row.threads) +
+                              " /usr/bin/python3 " + script + " " + std::to_string(row.n) + " " +
+                              std::to_string(row.d) + " " + (row.scalar == "float" ? "float32" : "float64") +
+                              " " + (row.layout == "row" ? "C" : "F") + " " + std::to_string(reps);
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return;
+  char kernel[256] = {0};
+  double ms = 0;
+  if (std::fscanf(pipe, "%lf %255s", &ms, kernel) == 2) {
+    row.numpy_s = ms / 1e3;
+    row.numpy_kernel = kernel;
+  }
+  pclose(pipe);
+}
 
 template <class Scalar, int Order>
 Row measure(Eigen::Index n, Eigen::Index d, int threads, int reps) {
@@ -139,13 +161,14 @@ Row measure(Eigen::Index n, Eigen::Index d, int threads, int reps) {
 int main(int argc, char** argv) {
   bool quick = false;
   int reps = 0;
-  std::string csv;
+  std::string csv, numpy;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--quick")) quick = true;
     else if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--csv") && i + 1 < argc) csv = argv[++i];
+    else if (!std::strcmp(argv[i], "--numpy") && i + 1 < argc) numpy = argv[++i];
     else {
-      std::fprintf(stderr, "usage: epoch_bench [--quick] [--reps N] [--csv FILE]\n");
+      std::fprintf(stderr, "usage: epoch_bench [--quick] [--reps N] [--csv FILE] [--numpy SCRIPT]\n");
       return 2;
     }
   }
@@ -162,21 +185,23 @@ int main(int argc, char** argv) {
       rows.push_back(measure<double, Eigen::ColMajor>(s.n, s.d, threads, r));
       rows.push_back(measure<double, Eigen::RowMajor>(s.n, s.d, threads, r));
       for (std::size_t k = rows.size() - 4; k < rows.size(); ++k) {
-        const Row& x = rows[k];
-        std::printf("%-6s %-3s %8ld x %-4ld t=%d  floor %9.3f ms (%5.1f GB/s)  ours %9.3f ms  ours/floor %5.2f  naive/ours %5.2f\n",
+        Row& x = rows[k];
+        if (!numpy.empty()) run_numpy(numpy, x, std::max(5, r / 4));
+        std::printf("%-6s %-3s %8ld x %-4ld t=%d  floor %9.3f ms (%5.1f GB/s)  ours %9.3f ms  ours/floor %5.2f  naive/ours %5.2f  numpy/ours %6.2f\n",
                     x.scalar.c_str(), x.layout.c_str(), static_cast<long>(x.n), static_cast<long>(x.d), x.threads,
                     x.floor_s * 1e3, x.bytes / x.floor_s / 1e9, x.ours_s * 1e3, x.ours_s / x.floor_s,
-                    x.naive_s / x.ours_s);
+                    x.naive_s / x.ours_s, x.numpy_s / x.ours_s);
         std::fflush(stdout);
       }
     }
   }
   if (!csv.empty()) {
     std::ofstream out(csv);
-    out << "scalar,layout,n,d,threads,bytes,floor_ms,ours_ms,naive_ms\n";
+    out << "scalar,layout,n,d,threads,bytes,floor_ms,ours_ms,naive_ms,numpy_ms,numpy_kernel\n";
     for (const Row& x : rows) {
       out << x.scalar << ',' << x.layout << ',' << x.n << ',' << x.d << ',' << x.threads << ','
-          << x.bytes << ',' << x.floor_s * 1e3 << ',' << x.ours_s * 1e3 << ',' << x.naive_s * 1e3 << '\n';
+          << x.bytes << ',' << x.floor_s * 1e3 << ',' << x.ours_s * 1e3 << ',' << x.naive_s * 1e3
+          << ',' << x.numpy_s * 1e3 << ',' << x.numpy_kernel << '\n';
     }
   }
   return 0;
