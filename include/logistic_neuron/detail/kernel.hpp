@@ -33,19 +33,24 @@ struct Layout {
 /// The most rows a block has, so that block functions can keep per-row scratch on the stack.
 inline constexpr Eigen::Index max_block_rows = 1024;
 
-/// The layout for n rows of d scalars of `bytes` bytes each. Depends on nothing else.
+/// The layout for n rows of d scalars of `bytes` bytes each. Depends on nothing else, so that
+/// the sums (and so the results) are the same for any thread count. LOGISTIC_NEURON_BLOCK_BYTES
+/// (default 64 KiB) and LOGISTIC_NEURON_CHUNK_BYTES (default 1 MiB) may be defined before the
+/// first include to tune them; the test suite shrinks the chunks to run every pass on threads.
 inline Layout make_layout(Eigen::Index n, Eigen::Index d, std::size_t bytes) {
-#ifndef LN_BLOCK_BYTES
-#define LN_BLOCK_BYTES 64*1024
+#ifdef LOGISTIC_NEURON_BLOCK_BYTES
+  constexpr Eigen::Index block_bytes = LOGISTIC_NEURON_BLOCK_BYTES;
+#else
+  constexpr Eigen::Index block_bytes = 64 * 1024;  // a block stays in L1/L2 while it is used
 #endif
-#ifndef LN_MIN_ROWS
-#define LN_MIN_ROWS 16
+#ifdef LOGISTIC_NEURON_CHUNK_BYTES
+  constexpr Eigen::Index chunk_bytes = LOGISTIC_NEURON_CHUNK_BYTES;
+#else
+  constexpr Eigen::Index chunk_bytes = 1024 * 1024;  // a thread's unit of work
 #endif
-  constexpr Eigen::Index block_bytes = LN_BLOCK_BYTES;      // a block stays in L1/L2 while it is used
-  constexpr Eigen::Index chunk_bytes = 1024 * 1024;    // a thread's unit of work
   const Eigen::Index row_bytes = std::max<Eigen::Index>(1, d * static_cast<Eigen::Index>(bytes));
   Layout layout;
-  layout.block_rows = std::clamp<Eigen::Index>(block_bytes / row_bytes, LN_MIN_ROWS, max_block_rows);
+  layout.block_rows = std::clamp<Eigen::Index>(block_bytes / row_bytes, 16, max_block_rows);
   const Eigen::Index blocks_per_chunk =
       std::max<Eigen::Index>(1, chunk_bytes / (row_bytes * layout.block_rows));
   layout.chunk_rows = layout.block_rows * blocks_per_chunk;
