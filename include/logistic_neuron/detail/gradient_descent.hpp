@@ -2,6 +2,7 @@
 /// \brief The seed's solver: gradient descent with a fixed step (internal).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -23,7 +24,8 @@ Scalar gradient_norm(const Vector<Scalar>& gw, Scalar gb) {
 /// Each epoch evaluates J_k and the gradient at the current parameters (one fused pass), then:
 /// stops with non_finite if either is not finite (restoring the previous, finite parameters);
 /// calls on_epoch and stops with callback if it returns false; stops with converged if
-/// |J_k - J_{k-1}| < tolerance; stops with max_epochs at the cap; else steps
+/// |J_k - J_{k-1}| < tolerance, or, when gradient_tolerance > 0, if the gradient's max-norm is
+/// <= gradient_tolerance; stops with max_epochs at the cap; else steps
 /// w -= eta dJ/dw, b -= eta dJ/db. So the parameters kept are always those whose cost is
 /// reported (FitResult::cost == J(w, b)).
 template <class Scalar, class Objective>
@@ -61,6 +63,13 @@ FitResult<Scalar> gradient_descent(const Objective& objective, const FitOptions<
       break;
     }
     if (settled) {
+      result.stop_reason = StopReason::converged;
+      break;
+    }
+    // The optional gradient rule: max(|dJ/dw|_inf, |dJ/db|) <= gradient_tolerance (0 = off).
+    if (options.gradient_tolerance > 0 &&
+        std::max(gw.size() ? gw.cwiseAbs().maxCoeff() : Scalar(0), std::abs(gb)) <=
+            options.gradient_tolerance) {
       result.stop_reason = StopReason::converged;
       break;
     }

@@ -1,0 +1,133 @@
+/// \file newton.hpp
+/// \brief Newton's method with a backtracking (Armijo) line search (internal).
+#pragma once
+
+#include <cmath>
+#include <limits>
+
+#include <Eigen/Cholesky>
+
+#include "../options.hpp"
+#include "config.hpp"
+#include "hessian.hpp"
+#include "problem.hpp"
+
+namespace logistic_neuron {
+namespace detail {
+
+/// Solves H p = -g for the Newton direction p. H is symmetric positive semi-definite in exact
+/// arithmetic; it is first equilibrated, E H E with E = diag(1/sqrt(H_jj)) (which makes the
+/// Cholesky factorisation insensitive to the columns' scales), then factored by LLT. If that
+/// fails (H singular to rounding, e.g. on separable data or collinear columns), a ridge
+/// tau I is added to E H E, tau = 1e-12, 1e-10, ... up to 1. Returns false if no factorisation
+/// succeeds or p is not a finite descent direction.
+template <class Scalar>
+bool newton_direction(AccumMatrix<Scalar> H, const Vector<Scalar>& g, Vector<Scalar>& p) {
+  using Acc = Accum<Scalar>;
+  const Eigen::Index size = H.rows();
+  Vector<Acc> E(size);
+  for (Eigen::Index j = 0; j < size; ++j) {
+    const Acc diagonal = H(j, j);
+    E[j] = diagonal > 0 && std::isfinite(static_cast<double>(diagonal)) ? Acc(1) / std::sqrt(diagonal)
+                                                                        : Acc(1);
+  }
+  H = E.asDiagonal() * H * E.asDiagonal();
+  const Vector<Acc> rhs = -(E.cwiseProduct(g.template cast<Acc>()));
+  Acc tau = 0;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    Eigen::LLT<AccumMatrix<Scalar>> llt;
+    if (tau > 0) {
+      AccumMatrix<Scalar> ridged = H;
+      ridged.diagonal().array() += tau;
+      llt.compute(ridged);
+    } else {
+      llt.compute(H);
+    }
+    if (llt.info() == Eigen::Success) {
+      const Vector<Acc> q = llt.solve(rhs);
+      const Vector<Acc> step = E.cwiseProduct(q);
+      // p must be finite and a descent direction: g . p < 0.
+      if (step.allFinite() && step.dot(g.template cast<Acc>()) < 0) {
+        p = step.template cast<Scalar>();
+        if (p.allFinite()) return true;
+      }
+    }
+    tau = tau > 0 ? tau * 100 : Acc(1e-12);
+  }
+  return false;
+}
+
+/// Newton's method on a Problem, from theta (d + 1 entries, bias last), which it updates to the
+/// parameters it keeps.
+///
+/// Each iteration: the Hessian at theta (one pass), the direction p from H p = -g
+/// (newton_direction), then a backtracking line search from t = 1, halving t, accepting the
+/// first t with J(theta + t p) <= J + 1e-4 t g.p (Armijo), or, where J is flat to rounding
+/// (J(theta + t p) <= J + 16 eps |J|), with a smaller gradient norm than at theta. Each trial is
+/// one pass. Stops: converged (|J_k - J_{k-1}| < tolerance between accepted iterates, or the
+/// gradient's max-norm <= gradient_tolerance), max_epochs (no pass left; the last accepted
+/// iterate is kept), callback, non_finite (the starting point's cost or gradient, the Hessian
+/// or the direction is not finite), line_search_failed (40 halvings found no acceptable t:
+/// theta is the minimum to rounding).
+template <class Scalar, class ProblemT>
+FitResult<Scalar> newton(const ProblemT& problem, const FitOptions<Scalar>& options,
+                         Vector<Scalar>& theta) {
+  Progress<Scalar> progress(options);
+  Vector<Scalar> g, g_trial, p, trial;
+  progress.count_pass();
+  Scalar J = problem.evaluate(theta, g);
+  if (!all_finite(J, g)) {
+    progress.stop(StopReason::non_finite);
+    return progress.result();
+  }
+  if (progress.accept(J, g, Scalar(0))) return progress.result();
+  for (;;) {
+    if (!progress.can_pass()) {
+      progress.stop(StopReason::max_epochs);
+      break;
+    }
+    progress.count_pass();
+    const AccumMatrix<Scalar> H = problem.hessian(theta);
+    if (!H.allFinite() || !newton_direction<Scalar>(H, g, p)) {
+      progress.stop(StopReason::non_finite);
+      break;
+    }
+    // Backtracking: t = 1, 1/2, 1/4, ... until the Armijo condition holds.
+    const Scalar slope = g.dot(p);  // < 0
+    const Scalar gradient_norm = g.norm();
+    Scalar t = 1;
+    bool accepted = false, out_of_passes = false;
+    Scalar J_trial = 0;
+    for (int halving = 0; halving < 40; ++halving, t /= 2) {
+      if (!progress.can_pass()) {
+        out_of_passes = true;
+        break;
+      }
+      progress.count_pass();
+      trial = theta + t * p;
+      J_trial = problem.evaluate(trial, g_trial);
+      if (!all_finite(J_trial, g_trial)) continue;  // too long a step: shorten it
+      if (J_trial <= J + Scalar(1e-4) * t * slope ||
+          (J_trial <= J + rounding_slack(J) && g_trial.norm() < gradient_norm)) {
+        accepted = true;
+        break;
+      }
+    }
+    if (out_of_passes) {
+      progress.stop(StopReason::max_epochs);
+      break;
+    }
+    if (!accepted) {
+      progress.stop(StopReason::line_search_failed);
+      break;
+    }
+    theta.swap(trial);
+    g.swap(g_trial);
+    J = J_trial;
+    if (progress.accept(J, g, t)) break;
+  }
+  return progress.result();
+}
+
+}  // namespace detail
+}  // namespace logistic_neuron
