@@ -237,6 +237,90 @@ struct FitOptions {
   }
 };
 
+/// Which kind of separation a fit without L2 recognised (see Separation).
+enum class SeparationKind {
+  none,            ///< Not recognised: J appears to have a minimiser (or l2 > 0).
+  quasi_complete,  ///< The weights grow along a direction that separates the data weakly (some
+                   ///< samples may lie on its boundary).
+  complete         ///< The fitted hyperplane classifies every sample correctly.
+};
+
+/// The name of a SeparationKind ("none", "quasi_complete" or "complete").
+inline const char* to_string(SeparationKind kind) noexcept {
+  switch (kind) {
+    case SeparationKind::none: return "none";
+    case SeparationKind::quasi_complete: return "quasi_complete";
+    case SeparationKind::complete: return "complete";
+  }
+  return "unknown";
+}
+
+/// The margin (2y - 1) z at or beyond which Separation::confident counts a sample: the model then
+/// gives its true class a probability above 1 - 4.6e-5.
+template <class Scalar>
+inline constexpr Scalar separation_confident_margin = Scalar(10);
+/// The largest ratio max(-m_i(delta)) / max(m_i(delta)) for which a direction delta in which
+/// the weights grew is taken as separating (see Separation::direction_overlap).
+template <class Scalar>
+inline constexpr Scalar separation_overlap_limit = Scalar(0.01);
+/// The Newton probe of Separation runs only when the fit's iterates were still growing:
+/// weight_growth > 1 + this (or the fit reported fewer than two iterates).
+template <class Scalar>
+inline constexpr Scalar separation_probe_min_growth = Scalar(1e-3);
+/// The Newton probe runs only for d + 1 <= this many parameters ...
+inline constexpr Eigen::Index separation_probe_max_features = 2000;
+/// ... and when n (d + 1)^2, the work of one Hessian, is at most this.
+inline constexpr double separation_probe_max_work = 4e9;
+/// The most Newton steps the probe takes.
+inline constexpr Eigen::Index separation_probe_max_steps = 50;
+
+/// Evidence, checked after every fit with l2 = 0, that the data are separable. Then J has no
+/// minimiser: the weights would grow without bound and the probabilities tend to 0 and 1, so the
+/// coefficients mean nothing (use l2 > 0, or drop the separating features). Margins are
+/// m_i = (2 y_i - 1) z_i, positive when sample i is on its side; samples of weight 0 are ignored.
+///
+/// The rule, in order (the first that fires decides):
+/// 1. `complete` when every sample has m_i > 0 at the kept parameters: the fitted hyperplane
+///    separates the data (a certificate).
+/// 2. `quasi_complete` when the fit's own iterates run away along a separating direction: with
+///    delta = (w, b) - (w, b) at reference_epoch (a snapshot between a quarter and a half of the
+///    run), ||(w, b)|| grew (weight_growth > 1) and delta separates the data weakly:
+///    direction_overlap = max_i(-m_i(delta)) / max_i(m_i(delta)) <= separation_overlap_limit
+///    (0.01). On data with a minimiser the last moves of the iterates go both ways across the
+///    samples; under separation they run away along a separating direction.
+/// 3. Otherwise, if the iterates were still growing (weight_growth > 1 + 1e-3, or fewer than two
+///    iterates) and the Hessian is affordable (d + 1 <= 2000 and n (d + 1)^2 <= 4e9), a Newton
+///    probe: up to 50 damped Newton steps on J from the kept parameters, in scratch variables (the
+///    fitted parameters are not changed). Newton is affine invariant, so on separable data it runs
+///    away along a separating direction in a few steps even when the margin is tiny for the
+///    data's scale (breast cancer: about 13 steps), where gradient descent would need millions of
+///    epochs; with a minimiser it converges and stops. `complete` if the probe's hyperplane
+///    separates every sample (probe_misclassified == 0: a certificate); `quasi_complete` if the
+///    probe's move grew the weights (probe_weight_growth > 1) along a direction with
+///    probe_direction_overlap <= 0.01.
+/// With l2 > 0 the minimiser always exists and nothing is checked (checked == false).
+template <class Scalar>
+struct Separation {
+  bool checked = false;   ///< True when the check ran (l2 == 0); false with l2 > 0.
+  bool detected = false;  ///< True when separation was recognised (kind != none).
+  SeparationKind kind = SeparationKind::none;  ///< complete, quasi_complete or none.
+  Eigen::Index misclassified = 0;  ///< Samples with m_i <= 0 at the kept parameters.
+  Eigen::Index confident = 0;      ///< Samples with m_i >= separation_confident_margin (10).
+  Scalar min_margin = 0;           ///< min_i m_i at the kept parameters (> 0: complete).
+  Scalar max_abs_logit = 0;        ///< max_i |z_i| at the kept parameters.
+  Scalar weight_norm = 0;          ///< ||(w, b)|| at the kept parameters.
+  Eigen::Index reference_epoch = 0;  ///< The iterate (1-based, as reported to on_epoch) compared
+                                     ///< with in rule 2; 0 if the fit reported fewer than two.
+  Scalar weight_growth = 0;        ///< ||(w, b)|| / ||(w, b) at reference_epoch|| (0 if none).
+  Scalar direction_overlap = std::numeric_limits<Scalar>::infinity();  ///< Rule 2's ratio: 0
+                                   ///< when the growth direction separates, large when not.
+  Eigen::Index probe_steps = 0;    ///< Newton steps the probe took (0 if it did not run).
+  Eigen::Index probe_misclassified = 0;  ///< Samples with m_i <= 0 after the probe.
+  Scalar probe_weight_growth = 0;  ///< ||(w, b) after the probe|| / weight_norm.
+  Scalar probe_direction_overlap = std::numeric_limits<Scalar>::infinity();  ///< Rule 3's ratio
+                                   ///< for the probe's move.
+};
+
 /// What a fit did.
 template <class Scalar>
 struct FitResult {
@@ -248,6 +332,9 @@ struct FitResult {
   StopReason stop_reason = StopReason::max_epochs;  ///< Why the fit stopped.
   std::vector<Scalar> cost_history{};      ///< J of every finite epoch, in order (for newton and
                                            ///< lbfgs: of every accepted iterate, the start first).
+
+  /// With l2 = 0: whether the data looked separable, and the evidence (see Separation).
+  Separation<Scalar> separation{};
 
   /// True when the fit stopped by the tolerance rule.
   bool converged() const noexcept { return stop_reason == StopReason::converged; }
