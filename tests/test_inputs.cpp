@@ -169,7 +169,8 @@ TEST_CASE_TEMPLATE("every dense form of X and y gives the plain matrix's results
 TEST_CASE_TEMPLATE("the input's form does not matter at the extremes of the shape", T, float,
                    double, long double) {
   // A single sample and a single feature, where a Map or block has degenerate strides.
-  for (const auto& [n, d] : std::vector<std::pair<Index, Index>>{{1, 1}, {1, 3}, {6, 1}}) {
+  for (const auto& shape : std::vector<std::pair<Index, Index>>{{1, 1}, {1, 3}, {6, 1}}) {
+    const Index n = shape.first, d = shape.second;
     CAPTURE(n);
     CAPTURE(d);
     const Problem<T> p = make_problem<T>(n, d, 605);

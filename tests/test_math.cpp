@@ -20,7 +20,8 @@ TEST_CASE_TEMPLATE("at zero parameters the cost is ln 2, p = 0.5 and the gradien
                    T, float, double, long double) {
   const LD ln2 = std::log(LD(2));
   std::uint32_t seed = 11;
-  for (const auto& [n, d] : shapes) {
+  for (const auto& shape : shapes) {
+    const Index n = shape.first, d = shape.second;
     CAPTURE(n);
     CAPTURE(d);
     const Problem<T> p = make_problem<T>(n, d, seed += 10);
@@ -118,7 +119,8 @@ TEST_CASE_TEMPLATE("sigmoid, cost and gradient are finite and correct at extreme
 TEST_CASE_TEMPLATE("cost and gradient match the long-double reference", T, float, double,
                    long double) {
   std::uint32_t seed = 101;
-  for (const auto& [n, d] : shapes) {
+  for (const auto& shape : shapes) {
+    const Index n = shape.first, d = shape.second;
     for (const LD l2 : {LD(0), LD(0.3)}) {
       CAPTURE(n);
       CAPTURE(d);
@@ -185,7 +187,8 @@ TEST_CASE_TEMPLATE("the gradient matches central finite differences of the cost"
                    double, long double) {
   const LD h = finite_difference_step<T>();
   std::uint32_t seed = 1001;
-  for (const auto& [n, d] : shapes) {
+  for (const auto& shape : shapes) {
+    const Index n = shape.first, d = shape.second;
     for (const LD l2 : {LD(0), LD(0.7)}) {
       CAPTURE(n);
       CAPTURE(d);
