@@ -347,7 +347,7 @@ def search(tool, data, target, budget, log):
     (the next would take about the budget or more). Between the first reaching cap and the one
     before it, bisection finds the smallest: reaching is monotone in the cap, as a capped fit is
     the start of a longer one and these solvers never raise their cost. Returns (cap or None,
-    why not reached, the lowest cost seen)."""
+    why not reached, the lowest cost seen, whether the tool ended by its own rule short of it)."""
     previous, found, why, lowest = 0, None, None, float("inf")
 
     def attempt(cap):
@@ -376,7 +376,7 @@ def search(tool, data, target, budget, log):
     else:
         why = "not within its schedule"
     if found is None:
-        return None, why, lowest
+        return None, why, lowest, tool.ended(s, cap)
     candidates = tool.refine(previous, found)
     lo, hi = 0, len(candidates)
     # candidates[hi] is "found" (reaches); find the first candidate that reaches
@@ -386,7 +386,7 @@ def search(tool, data, target, budget, log):
             hi = mid
         else:
             lo = mid + 1
-    return (candidates[lo] if lo < len(candidates) else found), None, lowest
+    return (candidates[lo] if lo < len(candidates) else found), None, lowest, False
 
 
 def repetitions(seconds):
@@ -465,8 +465,9 @@ def run_dataset(data, args, log):
 
     # 3. Peers: the smallest cap that reaches the target, then repeated fits at it.
     def time_peer(tool):
-        cap, why, lowest = search(tool, data, target, args.budget, log)
-        row = {"tool": tool.name, "family": tool.family, "gap": (lowest - best) / best}
+        cap, why, lowest, ended = search(tool, data, target, args.budget, log)
+        row = {"tool": tool.name, "family": tool.family, "gap": (lowest - best) / best,
+               "ended": ended}
         if cap is None:
             row.update(reached=False, seconds=None, why=why)
         else:
@@ -484,11 +485,12 @@ def run_dataset(data, args, log):
 
     for tool in peers:
         row = time_peer(tool)
-        # LIBLINEAR penalises its bias feature (value B). Where that keeps it from the target,
-        # B ten times larger, its documented remedy, is tried, until it reaches it or B = 1e4.
+        # LIBLINEAR penalises its bias feature (value B). Where that keeps it from the target
+        # (it ends at its own optimum short of it), B ten times larger, its documented remedy,
+        # is tried, until it reaches the target or B = 1e4.
         scale = 1.0
         while tool.family in ("LIBLINEAR -s 0", "sklearn liblinear") and not row["reached"] \
-                and scale < 1e4:
+                and row.get("ended") and scale < 1e4:
             scale *= 10.0
             variant = (Liblinear(scale) if tool.kind == "eps"
                        else Sklearn("liblinear", 10000, intercept_scaling=scale))
