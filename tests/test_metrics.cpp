@@ -341,6 +341,41 @@ TEST_CASE_TEMPLATE("metrics: hand-computed ROC curve and AUC, ties counting half
   CHECK(metrics::roc_auc(y, s) == T(1));
 }
 
+TEST_CASE_TEMPLATE("metrics: ROC-AUC is the pairwise ranking probability, ties counting half", T,
+                   float, double, long double) {
+  using Vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+  std::mt19937 rng(2026);
+  std::uniform_int_distribution<int> label(0, 1);
+  std::uniform_int_distribution<int> grid(0, 20);  // scores on a grid: many ties
+  std::uniform_real_distribution<double> weight(0.0, 2.0);
+  const Eigen::Index n = 200;
+  Eigen::VectorXi y(n);
+  Vector s(n), w(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    y[i] = label(rng);
+    s[i] = static_cast<T>(grid(rng) - 10) / T(4);
+    w[i] = static_cast<T>(weight(rng));
+  }
+  // Brute force over every (positive, negative) pair: 1 if ranked right, 1/2 if tied.
+  long double right = 0, right_w = 0, pairs = 0, pairs_w = 0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = 0; j < n; ++j) {
+      if (y[i] != 1 || y[j] != 0) continue;
+      const long double credit = s[i] > s[j] ? 1.0L : s[i] == s[j] ? 0.5L : 0.0L;
+      const long double wij = static_cast<long double>(w[i]) * static_cast<long double>(w[j]);
+      right += credit;
+      pairs += 1;
+      right_w += credit * wij;
+      pairs_w += wij;
+    }
+  }
+  const double tol = std::is_same_v<T, float> ? 1e-6 : 1e-13;
+  CHECK(static_cast<double>(metrics::roc_auc(y, s)) ==
+        doctest::Approx(static_cast<double>(right / pairs)).epsilon(tol));
+  CHECK(static_cast<double>(metrics::roc_auc(y, s, w)) ==
+        doctest::Approx(static_cast<double>(right_w / pairs_w)).epsilon(tol));
+}
+
 TEST_CASE_TEMPLATE("metrics: integer weights equal repeated samples; zero weights equal removal", T,
                    float, double, long double) {
   using Vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
