@@ -145,7 +145,7 @@ TEST_CASE_TEMPLATE("inference: summarize() agrees with statsmodels' Logit on bre
     MESSAGE(label, ": worst relative error ", worst);
     CHECK_MESSAGE(worst <= allowed, q.name, " worst relative error ", worst);
   }
-  for (const auto& [name, value] :
+  for (const auto& entry :
        std::vector<std::pair<std::string, T>>{{"llf", s.log_likelihood},
                                               {"llnull", s.null_log_likelihood},
                                               {"prsquared", s.pseudo_r2},
@@ -153,6 +153,8 @@ TEST_CASE_TEMPLATE("inference: summarize() agrees with statsmodels' Logit on bre
                                               {"bic", s.bic},
                                               {"llr", s.llr},
                                               {"llr_pvalue", s.llr_p_value}}) {
+    const std::string name = entry.first;
+    const T value = entry.second;
     if (ref.at(name)[0] < static_cast<double>(std::numeric_limits<T>::min())) {
       // Below the type's normal range (llr_pvalue 5e-122 in float): it rounds to (almost) 0.
       CHECK(static_cast<double>(value) < static_cast<double>(std::numeric_limits<T>::min()));
