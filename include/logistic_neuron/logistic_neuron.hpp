@@ -34,6 +34,8 @@
 #include "detail/gradient_descent.hpp"
 #include "detail/kernel.hpp"
 #include "detail/objective.hpp"
+#include "detail/separation.hpp"
+#include "detail/solve.hpp"
 #include "detail/text.hpp"
 #include "detail/validate.hpp"
 #include "io.hpp"
@@ -84,7 +86,9 @@ class LogisticNeuron {
       : m_weights(checked_weights(std::move(weights), bias)), m_bias(bias),
         m_has_parameters(true) {}
 
-  /// Fits w and b by minimising J (see FitOptions) with gradient descent.
+  /// Fits w and b by minimising J (see FitOptions) with options.solver: gradient descent (the
+  /// default), Newton or L-BFGS, on the features as given or internally standardized
+  /// (options.standardize), with options.class_weight multiplying the sample weights.
   ///
   /// Starts from zeros, or from the current parameters when options.warm_start is set and the
   /// neuron has them. Stops as FitResult::stop_reason says; the neuron keeps the parameters whose
@@ -106,6 +110,7 @@ class LogisticNeuron {
     detail::Targets<Scalar> targets;
     targets.sign = detail::label_signs<Scalar>(caller, X.rows(), y);
     targets.total_weight = static_cast<detail::Accum<Scalar>>(X.rows());
+    detail::apply_class_weight(caller, options.class_weight, targets);
     return fit_checked(X, std::move(targets), options);
   }
 
@@ -125,6 +130,7 @@ class LogisticNeuron {
     targets.sign = detail::label_signs<Scalar>(caller, X.rows(), y);
     targets.weight =
         detail::sample_weights<Scalar>(caller, X.rows(), sample_weight, targets.total_weight);
+    detail::apply_class_weight(caller, options.class_weight, targets);
     return fit_checked(X, std::move(targets), options);
   }
 
@@ -382,9 +388,11 @@ class LogisticNeuron {
     Vector w = warm ? m_weights : Vector::Zero(Xr.cols());
     Scalar b = warm ? m_bias : Scalar(0);
     const int threads = options.threads > 0 ? options.threads : num_threads();
-    const detail::Objective<Scalar, order> objective(Xr, targets, options.l2, options.reduction,
-                                                     threads);
-    FitResult<Scalar> result = detail::gradient_descent(objective, options, w, b);
+    // With l2 = 0 the probe watches the iterates for separation (see FitResult::separation).
+    detail::SeparationProbe<Scalar> probe(options, w, b);
+    // The solver options.solver asks for (gradient descent on Objective by default).
+    FitResult<Scalar> result = detail::run_solver(Xr, targets, probe.options(), threads, w, b);
+    probe.finish(Xr, targets, w, b, threads, result);
 
     if (w.size() != m_weights.size()) {
       // Names and standardization describe the old features: drop them.

@@ -36,14 +36,15 @@ enum class LineSearchEnd { accepted, failed, out_of_passes };
 ///   J(t) <= J(0) + c1 t slope0   (sufficient decrease; c1 = 1e-4)
 ///   |J'(t)| <= c2 |slope0|         (curvature; c2 = 0.9),
 /// where the sufficient decrease also holds if J(t) <= J(0) + 16 eps |J(0)| (J flat to
-/// rounding near the minimum). Bracketing by doubling t, then zooming with safeguarded cubic
+/// rounding near the minimum) and the gradient's norm has at least halved. Bracketing by doubling t, then zooming with safeguarded cubic
 /// interpolation (bisection when the cubic is unusable). A non-finite trial counts as too long.
 /// Each trial is one pass. Up to 30 trials; if none satisfies both conditions but one gave
 /// sufficient decrease below J(0), that one is accepted.
 template <class Scalar, class ProblemT>
 LineSearchEnd wolfe_search(const ProblemT& problem, Progress<Scalar>& progress,
-                           const Vector<Scalar>& theta, Scalar J0, Scalar slope0,
-                           const Vector<Scalar>& p, Scalar t_initial, LinePoint<Scalar>& out) {
+                           const Vector<Scalar>& theta, Scalar J0, Scalar gradient_norm0,
+                           Scalar slope0, const Vector<Scalar>& p, Scalar t_initial,
+                           LinePoint<Scalar>& out) {
   constexpr Scalar c1 = Scalar(1e-4), c2 = Scalar(0.9);
   constexpr int max_trials = 30;
   const Scalar slack = rounding_slack(J0);
@@ -68,8 +69,11 @@ LineSearchEnd wolfe_search(const ProblemT& problem, Progress<Scalar>& progress,
     }
     return true;
   };
+  // Sufficient decrease; where J is flat to rounding (within slack of J0), the gradient must
+  // have halved instead, so that the search ends (fails) once neither can improve.
   auto decreases = [&](const LinePoint<Scalar>& point) {
-    return point.J <= J0 + c1 * point.t * slope0 || point.J <= J0 + slack;
+    return point.J - J0 <= c1 * point.t * slope0 ||  // a difference: J0 + tiny rounds to J0
+           (point.J <= J0 + slack && point.g.norm() <= gradient_norm0 / 2);
   };
   auto curved = [&](const LinePoint<Scalar>& point) {
     return std::abs(point.slope) <= c2 * std::abs(slope0);
@@ -174,7 +178,7 @@ FitResult<Scalar> lbfgs(const ProblemT& problem, const FitOptions<Scalar>& optio
     progress.stop(StopReason::non_finite);
     return progress.result();
   }
-  if (progress.accept(J, g, Scalar(0))) return progress.result();
+  if (progress.accept(J, problem.reported_gradient(g), Scalar(0))) return progress.result();
 
   std::deque<Vector<Scalar>> S, Y;
   std::deque<Scalar> rho;
@@ -203,7 +207,7 @@ FitResult<Scalar> lbfgs(const ProblemT& problem, const FitOptions<Scalar>& optio
     const Scalar gmax = g.cwiseAbs().maxCoeff();
     Scalar t0 = S.empty() ? std::min(Scalar(1), Scalar(1) / gmax) : Scalar(1);
     LinePoint<Scalar> next;
-    LineSearchEnd end = wolfe_search(problem, progress, theta, J, slope, p, t0, next);
+    LineSearchEnd end = wolfe_search(problem, progress, theta, J, g.norm(), slope, p, t0, next);
     if (end == LineSearchEnd::failed && !S.empty()) {
       S.clear();
       Y.clear();
@@ -211,7 +215,7 @@ FitResult<Scalar> lbfgs(const ProblemT& problem, const FitOptions<Scalar>& optio
       p = -g;
       slope = g.dot(p);
       t0 = std::min(Scalar(1), Scalar(1) / gmax);
-      end = wolfe_search(problem, progress, theta, J, slope, p, t0, next);
+      end = wolfe_search(problem, progress, theta, J, g.norm(), slope, p, t0, next);
     }
     if (end == LineSearchEnd::out_of_passes) {
       progress.stop(StopReason::max_epochs);
@@ -237,7 +241,7 @@ FitResult<Scalar> lbfgs(const ProblemT& problem, const FitOptions<Scalar>& optio
     theta.swap(next.theta);
     g.swap(next.g);
     J = next.J;
-    if (progress.accept(J, g, next.t)) break;
+    if (progress.accept(J, problem.reported_gradient(g), next.t)) break;
     if (!progress.can_pass()) {
       progress.stop(StopReason::max_epochs);
       break;

@@ -63,7 +63,7 @@ bool newton_direction(AccumMatrix<Scalar> H, const Vector<Scalar>& g, Vector<Sca
 /// Each iteration: the Hessian at theta (one pass), the direction p from H p = -g
 /// (newton_direction), then a backtracking line search from t = 1, halving t, accepting the
 /// first t with J(theta + t p) <= J + 1e-4 t g.p (Armijo), or, where J is flat to rounding
-/// (J(theta + t p) <= J + 16 eps |J|), with a smaller gradient norm than at theta. Each trial is
+/// (J(theta + t p) <= J + 16 eps |J|), with at most half the gradient norm at theta. Each trial is
 /// one pass. Stops: converged (|J_k - J_{k-1}| < tolerance between accepted iterates, or the
 /// gradient's max-norm <= gradient_tolerance), max_epochs (no pass left; the last accepted
 /// iterate is kept), callback, non_finite (the starting point's cost or gradient, the Hessian
@@ -80,7 +80,7 @@ FitResult<Scalar> newton(const ProblemT& problem, const FitOptions<Scalar>& opti
     progress.stop(StopReason::non_finite);
     return progress.result();
   }
-  if (progress.accept(J, g, Scalar(0))) return progress.result();
+  if (progress.accept(J, problem.reported_gradient(g), Scalar(0))) return progress.result();
   for (;;) {
     if (!progress.can_pass()) {
       progress.stop(StopReason::max_epochs);
@@ -107,8 +107,9 @@ FitResult<Scalar> newton(const ProblemT& problem, const FitOptions<Scalar>& opti
       trial = theta + t * p;
       J_trial = problem.evaluate(trial, g_trial);
       if (!all_finite(J_trial, g_trial)) continue;  // too long a step: shorten it
-      if (J_trial <= J + Scalar(1e-4) * t * slope ||
-          (J_trial <= J + rounding_slack(J) && g_trial.norm() < gradient_norm)) {
+      // As a difference, so that a step that leaves J unchanged is not accepted by rounding.
+      if (J_trial - J <= Scalar(1e-4) * t * slope ||
+          (J_trial <= J + rounding_slack(J) && g_trial.norm() <= gradient_norm / 2)) {
         accepted = true;
         break;
       }
@@ -124,7 +125,7 @@ FitResult<Scalar> newton(const ProblemT& problem, const FitOptions<Scalar>& opti
     theta.swap(trial);
     g.swap(g_trial);
     J = J_trial;
-    if (progress.accept(J, g, t)) break;
+    if (progress.accept(J, problem.reported_gradient(g), t)) break;
   }
   return progress.result();
 }

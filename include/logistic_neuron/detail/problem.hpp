@@ -117,6 +117,7 @@ class Problem {
   Problem(const XRef<Scalar, Order>& X, const Targets<Scalar>& targets, Scalar l2,
           CostReduction reduction, int threads, const Scaling<Scalar>* scaling, Penalty penalty)
       : m_X(X), m_targets(targets), m_l2(l2), m_threads(threads), m_scaling(scaling),
+        m_change_of_variables(scaling != nullptr && penalty == Penalty::original),
         m_objective(X, targets, scaling ? Scalar(0) : l2, reduction, threads),
         m_scale(reduction == CostReduction::mean ? Acc(1) / targets.total_weight : Acc(1)) {
     const Eigen::Index d = X.cols();
@@ -185,6 +186,24 @@ class Problem {
     gc = gb;
     // J = (1/S) sum s_i loss_i + (l2/2) sum pi_j v_j^2
     return static_cast<Scalar>(Acc(data) + Acc(m_l2) / 2 * penalty);
+  }
+
+  /// The gradient that stopping rules and reports use, from the gradient in the solver's
+  /// coordinates (theta layout). Where the scaling is a pure change of variables
+  /// (Penalty::original), the gradient of the user's problem, with respect to (w, b):
+  ///   dJ/dw_j = u_j dJ/dv_j + mu_j dJ/dc,  dJ/db = dJ/dc;
+  /// otherwise the gradient itself (for standardize: with respect to the standardized
+  /// parameters, whose objective is the one minimised).
+  Vector<Scalar> reported_gradient(const Vector<Scalar>& gradient) const {
+    if (!m_change_of_variables) return gradient;
+    const Eigen::Index d = n_features();
+    Vector<Scalar> g(d + 1);
+    for (Eigen::Index j = 0; j < d; ++j) {
+      g[j] = static_cast<Scalar>(Acc(m_unit[j]) * Acc(gradient[j]) +
+                                 Acc(m_scaling->mean[j]) * Acc(gradient[d]));
+    }
+    g[d] = gradient[d];
+    return g;
   }
 
   /// J(theta) and its gradient for theta = (v; c), d + 1 entries.
@@ -287,6 +306,7 @@ class Problem {
   Scalar m_l2;
   int m_threads;
   const Scaling<Scalar>* m_scaling;
+  bool m_change_of_variables;  // scaled with Penalty::original
   Objective<Scalar, Order> m_objective;
   Acc m_scale;
   Vector<Scalar> m_penalty;  // pi_j

@@ -104,8 +104,15 @@ FitResult<Scalar> run_solver(const XRef<Scalar, Order>& X, const Targets<Scalar>
     Scalar c;
     problem.from_original(w, b, v, c);
     inner.on_epoch = publishing<Scalar>(options.on_epoch, [&] { problem.to_original(v, c, w, b); });
+    const Vector<Scalar> v_start = v, w_start = w;
+    const Scalar c_start = c, b_start = b;
     result = gradient_descent(problem, inner, v, c);
-    problem.to_original(v, c, w, b);
+    if (v == v_start && c == c_start) {
+      w = w_start;
+      b = b_start;
+    } else {
+      problem.to_original(v, c, w, b);
+    }
     return result;
   }
   Vector<Scalar> theta(d + 1), v;
@@ -116,9 +123,17 @@ FitResult<Scalar> run_solver(const XRef<Scalar, Order>& X, const Targets<Scalar>
   inner.on_epoch = publishing<Scalar>(options.on_epoch, [&] {
     problem.to_original(Vector<Scalar>(theta.head(d)), theta[d], w, b);
   });
+  const Vector<Scalar> theta_start = theta, w_start = w;
+  const Scalar b_start = b;
   result = options.solver == Solver::newton ? newton(problem, inner, theta)
                                             : lbfgs(problem, inner, theta);
-  problem.to_original(Vector<Scalar>(theta.head(d)), theta[d], w, b);
+  if (theta == theta_start) {
+    // No step was taken: keep the starting parameters bit for bit (no round trip through v, c).
+    w = w_start;
+    b = b_start;
+  } else {
+    problem.to_original(Vector<Scalar>(theta.head(d)), theta[d], w, b);
+  }
   return result;
 }
 
