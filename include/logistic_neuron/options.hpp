@@ -24,11 +24,12 @@ enum class StopReason {
   max_epochs,  ///< FitOptions::max_epochs epochs (passes over X) ran without converging.
   non_finite,  ///< The cost or the gradient turned NaN or infinite; the last finite parameters are kept.
   callback,    ///< FitOptions::on_epoch returned false.
-  line_search_failed  ///< Newton or L-BFGS only: no step along the search direction lowered J,
-                      ///< even after restarting from the steepest-descent direction. This is how
-                      ///< those solvers end when J is at its minimum to rounding precision before
-                      ///< tolerance or gradient_tolerance stop them (e.g. both set to 0). The last
-                      ///< accepted parameters are kept.
+  line_search_failed  ///< Newton or L-BFGS only: no step along the search direction lowered J
+                      ///< (where J is flat to rounding: halved the gradient), for L-BFGS not even
+                      ///< along -g after dropping its memory. This is how those solvers end when J
+                      ///< is at its minimum to rounding precision before tolerance or
+                      ///< gradient_tolerance stop them (e.g. both set to 0). The last accepted
+                      ///< parameters are kept.
 };
 
 /// The name of a StopReason ("converged", "max_epochs", "non_finite", "callback" or
@@ -137,11 +138,15 @@ struct FitOptions {
   /// one epoch), on_epoch and the non-finite stop, and fills FitResult the same way. For newton
   /// and lbfgs, "J_k" in the tolerance rule is the cost at the k-th accepted iterate, and on_epoch
   /// and cost_history see accepted iterates only (EpochInfo::epoch then counts the passes so far,
-  /// and EpochInfo::learning_rate is the step length the line search accepted).
+  /// and EpochInfo::learning_rate is the step length the line search accepted). The |J_k - J_{k-1}|
+  /// rule is absolute: Newton's quadratic convergence puts its default stop close to the optimum,
+  /// but L-BFGS (like gradient descent) may stop far from it; to reach the optimum use tolerance = 0
+  /// with gradient_tolerance. Set-up passes (column statistics for standardize and lbfgs, the
+  /// power iteration for 1/L) are not counted in epochs.
   Solver solver = Solver::gradient_descent;
   /// Also stop (StopReason::converged) when the largest absolute entry of the full gradient
-  /// (dJ/dw and dJ/db) is <= gradient_tolerance. Must be >= 0 and not NaN; 0 (the default)
-  /// disables the rule. The default keeps the seed's gradient descent exactly as it was (the
+  /// (dJ/dw and dJ/db; with standardize, with respect to the standardized parameters) is
+  /// <= gradient_tolerance. Must be >= 0 and not NaN; 0 (the default) disables the rule. The default keeps the seed's gradient descent exactly as it was (the
   /// |J_k - J_{k-1}| rule alone decides). To stop Newton or L-BFGS at the optimum regardless of
   /// the cost's scale, set tolerance = 0 and gradient_tolerance to e.g. 1e-8 (double) or 1e-4
   /// (float).
@@ -163,6 +168,12 @@ struct FitOptions {
   /// Per-class weights multiplying the sample weights: none (the default), balanced
   /// (n / (2 n_c)) or given {weight of class 0, weight of class 1}.
   ClassWeight<Scalar> class_weight{};
+  /// With l2 = 0, check after the fit whether the data are separable and fill
+  /// FitResult::separation (see Separation). The check costs one or two passes over X, plus, only
+  /// when the iterates were still growing at the end, a Newton probe of at most 50 steps (skipped
+  /// for d + 1 > 2000 or n (d + 1)^2 > 4e9). Set false to skip it (e.g. when timing a fit);
+  /// separation.checked is then false. Default true.
+  bool check_separation = true;
   /// Called after every epoch with its progress; return false to stop the fit
   /// (StopReason::callback). Empty by default. If it throws, the fit changes nothing.
   std::function<bool(const EpochInfo<Scalar>&)> on_epoch{};
@@ -301,7 +312,7 @@ inline constexpr Eigen::Index separation_probe_max_steps = 50;
 /// With l2 > 0 the minimiser always exists and nothing is checked (checked == false).
 template <class Scalar>
 struct Separation {
-  bool checked = false;   ///< True when the check ran (l2 == 0); false with l2 > 0.
+  bool checked = false;   ///< True when the check ran (l2 == 0 and FitOptions::check_separation).
   bool detected = false;  ///< True when separation was recognised (kind != none).
   SeparationKind kind = SeparationKind::none;  ///< complete, quasi_complete or none.
   Eigen::Index misclassified = 0;  ///< Samples with m_i <= 0 at the kept parameters.
