@@ -146,8 +146,9 @@ struct FitOptions {
   Solver solver = Solver::gradient_descent;
   /// Also stop (StopReason::converged) when the largest absolute entry of the full gradient
   /// (dJ/dw and dJ/db; with standardize, with respect to the standardized parameters) is
-  /// <= gradient_tolerance. Must be >= 0 and not NaN; 0 (the default) disables the rule. The default keeps the seed's gradient descent exactly as it was (the
-  /// |J_k - J_{k-1}| rule alone decides). To stop Newton or L-BFGS at the optimum regardless of
+  /// <= gradient_tolerance. Must be >= 0 and not NaN; 0 (the default) disables the rule. The
+  /// default keeps the seed's gradient descent exactly as it was (the |J_k - J_{k-1}| rule alone
+  /// decides). To stop Newton or L-BFGS at the optimum regardless of
   /// the cost's scale, set tolerance = 0 and gradient_tolerance to e.g. 1e-8 (double) or 1e-4
   /// (float).
   Scalar gradient_tolerance = 0;
