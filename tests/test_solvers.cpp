@@ -354,6 +354,26 @@ TEST_CASE_TEMPLATE("Newton and L-BFGS: a non-finite start stops with non_finite 
   }
 }
 
+TEST_CASE_TEMPLATE("Newton and L-BFGS: a gradient exactly 0 at the start is the minimum", T, float,
+                   double) {
+  // At w = 0, b = 0: dJ/db = mean(1/2 - y) = 0 and dJ/dw = mean(x (1/2 - y)) = 0 exactly.
+  Matrix<T> X(4, 1);
+  X << 1, -1, 1, -1;
+  Vector<T> y(4);
+  y << 1, 1, 0, 0;
+  for (ln::Solver solver : second_order) {
+    CAPTURE(std::string(ln::to_string(solver)));
+    ln::FitOptions<T> options;
+    options.solver = solver;
+    ln::LogisticNeuron<T> neuron;
+    const auto result = neuron.fit(X, y, options);
+    CHECK(result.stop_reason == ln::StopReason::converged);
+    CHECK(result.epochs == 1);
+    CHECK(neuron.weights()[0] == T(0));
+    CHECK(neuron.bias() == T(0));
+  }
+}
+
 TEST_CASE_TEMPLATE("Newton and L-BFGS: warm start from the optimum converges at once", T, double) {
   const Small<T> data;
   for (ln::Solver solver : second_order) {

@@ -161,7 +161,8 @@ LineSearchEnd wolfe_search(const ProblemT& problem, Progress<Scalar>& progress,
 /// H_k positive definite), with H_0 = (s.y / y.y) I from the newest pair. The first step is
 /// t = min(1, 1 / ||g||_inf); later ones start from t = 1. The line search is wolfe_search. If it
 /// fails, the memory is dropped and the search is retried once along -g; if that fails too,
-/// the fit stops with line_search_failed. Stopping rules as Newton's (see newton()).
+/// the fit stops with line_search_failed. Stopping rules as Newton's (see newton()), including
+/// converged at a gradient exactly 0.
 template <class Scalar, class ProblemT>
 FitResult<Scalar> lbfgs(const ProblemT& problem, const FitOptions<Scalar>& options,
                         Vector<Scalar>& theta) {
@@ -184,6 +185,10 @@ FitResult<Scalar> lbfgs(const ProblemT& problem, const FitOptions<Scalar>& optio
   std::deque<Scalar> rho;
   std::vector<Scalar> alpha;
   for (;;) {
+    if (g.isZero(0)) {  // exactly stationary: J is convex, so this is its minimum
+      progress.stop(StopReason::converged);
+      break;
+    }
     // p = -H_k g by the two-loop recursion.
     p = -g;
     alpha.assign(S.size(), Scalar(0));

@@ -65,10 +65,10 @@ bool newton_direction(AccumMatrix<Scalar> H, const Vector<Scalar>& g, Vector<Sca
 /// first t with J(theta + t p) <= J + 1e-4 t g.p (Armijo), or, where J is flat to rounding
 /// (J(theta + t p) <= J + 16 eps |J|), with at most half the gradient norm at theta. Each trial is
 /// one pass. Stops: converged (|J_k - J_{k-1}| < tolerance between accepted iterates, or the
-/// gradient's max-norm <= gradient_tolerance), max_epochs (no pass left; the last accepted
-/// iterate is kept), callback, non_finite (the starting point's cost or gradient, the Hessian
-/// or the direction is not finite), line_search_failed (40 halvings found no acceptable t:
-/// theta is the minimum to rounding).
+/// gradient's max-norm <= gradient_tolerance, or a gradient exactly 0), max_epochs (no pass
+/// left; the last accepted iterate is kept), callback, non_finite (the starting point's cost or
+/// gradient, the Hessian or the direction is not finite), line_search_failed (40 halvings found
+/// no acceptable t: theta is the minimum to rounding).
 template <class Scalar, class ProblemT>
 FitResult<Scalar> newton(const ProblemT& problem, const FitOptions<Scalar>& options,
                          Vector<Scalar>& theta) {
@@ -82,6 +82,10 @@ FitResult<Scalar> newton(const ProblemT& problem, const FitOptions<Scalar>& opti
   }
   if (progress.accept(J, problem.reported_gradient(g), Scalar(0))) return progress.result();
   for (;;) {
+    if (g.isZero(0)) {  // exactly stationary: J is convex, so this is its minimum
+      progress.stop(StopReason::converged);
+      break;
+    }
     if (!progress.can_pass()) {
       progress.stop(StopReason::max_epochs);
       break;
