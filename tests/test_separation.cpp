@@ -227,6 +227,14 @@ TEST_CASE_TEMPLATE("separation: the bundled breast-cancer data is reported as se
   const ln::FitResult<T> penalised = ln::LogisticNeuron<T>().fit(Z, y, options);
   CHECK_FALSE(penalised.separation.checked);
   CHECK_FALSE(penalised.separation.detected);
+
+  // Switched off: nothing is checked.
+  options.l2 = 0;
+  options.check_separation = false;
+  const ln::FitResult<T> unchecked = ln::LogisticNeuron<T>().fit(Z, y, options);
+  CHECK_FALSE(unchecked.separation.checked);
+  CHECK_FALSE(unchecked.separation.detected);
+  CHECK(unchecked.separation.probe_steps == 0);
 }
 
 TEST_CASE("separation: samples of weight 0 are ignored; the user's callback still runs") {

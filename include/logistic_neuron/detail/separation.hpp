@@ -39,7 +39,7 @@ class SeparationProbe {
   /// \param options the user's options (kept by reference; must outlive the probe).
   /// \param w, b the variables the solver updates in place; read at every on_epoch call.
   SeparationProbe(const FitOptions<Scalar>& options, const Vector<Scalar>& w, const Scalar& b)
-      : m_user(options), m_w(w), m_b(b), m_active(options.l2 == 0) {
+      : m_user(options), m_w(w), m_b(b), m_active(options.l2 == 0 && options.check_separation) {
     if (!m_active) return;
     m_options = options;
     m_options.on_epoch = [this](const EpochInfo<Scalar>& info) {
@@ -50,7 +50,8 @@ class SeparationProbe {
   SeparationProbe(const SeparationProbe&) = delete;
   SeparationProbe& operator=(const SeparationProbe&) = delete;
 
-  /// The options to hand to the solver: the user's, with on_epoch wrapped when l2 == 0.
+  /// The options to hand to the solver: the user's, with on_epoch wrapped when the check runs
+  /// (l2 == 0 and check_separation).
   const FitOptions<Scalar>& options() const noexcept { return m_active ? m_options : m_user; }
 
   /// Fills result.separation for the parameters (w, b) the fit kept, over the data it used.
