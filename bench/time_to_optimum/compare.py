@@ -531,10 +531,10 @@ def main():
                         help="our solvers also timed on the row-major buffer")
     parser.add_argument("--out", default=None, help="write every measurement here (JSON)")
     parser.add_argument("--table", default=None, help="write the markdown tables here")
-    parser.add_argument("--budget", type=float, default=30.0,
+    parser.add_argument("--budget", type=float, default=20.0,
                         help="seconds: a peer's search stops after a fit longer than half of this (so no "
                              "fit takes much longer than it); our Newton and L-BFGS stop at it")
-    parser.add_argument("--gd-budget", type=float, default=10.0,
+    parser.add_argument("--gd-budget", type=float, default=5.0,
                         help="seconds after which our gradient descent is stopped")
     parser.add_argument("--check-cli", action="store_true",
                         help="check that liblinear-train gives what the in-memory call gives")

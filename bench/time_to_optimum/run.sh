@@ -7,7 +7,7 @@
 #   which has python3-sklearn), SMALL=1 (every synthetic set with 1/100 of its rows, to try it out).
 # Needs: cmake, ninja or make, g++, libeigen3-dev, python3-sklearn, python3-threadpoolctl,
 #   libopenblas0, liblinear-tools (liblinear-train and liblinear.so.4).
-# Takes about 10 to 15 minutes on 2 cores. Not part of CI.
+# Took 21 minutes on 2 cores while other builds ran (load 7 to 11); less on a quiet machine. Not in CI.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
