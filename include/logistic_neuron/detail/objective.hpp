@@ -107,6 +107,31 @@ struct Targets {
   const Scalar* weight_data() const noexcept { return weight.size() ? weight.data() : nullptr; }
 };
 
+/// The largest eigenvalue of a symmetric positive semidefinite operator of dimension `dim`, by
+/// power iteration: `apply(v)` returns the operator times v (in Accum precision). The Rayleigh
+/// quotient approaches it from below; for the step 1/L of gradient descent, which decreases J
+/// for every step below 2/L, an estimate within a factor of two is enough, and a generic start
+/// reaches one in a few iterations. Stops when the estimate settles to 1e-4 (at most 50 steps).
+template <class Scalar, class Apply>
+Accum<Scalar> largest_eigenvalue(Eigen::Index dim, const Apply& apply) {
+  // A generic, deterministic start: no eigenvector of a real dataset is orthogonal to it.
+  Vector<Scalar> v(dim);
+  for (Eigen::Index j = 0; j < dim; ++j) v[j] = Scalar(1) + Scalar((j * 7919) % 101) / 101;
+  v /= v.norm();
+  Accum<Scalar> lambda = 0;
+  for (int iteration = 0; iteration < 50; ++iteration) {
+    const Vector<Accum<Scalar>> next = apply(v);
+    const Accum<Scalar> rayleigh = next.dot(v.template cast<Accum<Scalar>>());  // |v| = 1
+    const Accum<Scalar> norm = next.norm();
+    if (!(norm > 0) || !std::isfinite(static_cast<double>(norm))) break;
+    v = (next / norm).template cast<Scalar>();
+    const bool settled = iteration >= 4 && std::abs(rayleigh - lambda) <= 1e-4 * rayleigh;
+    lambda = std::max(lambda, rayleigh);
+    if (settled) break;
+  }
+  return lambda;
+}
+
 /// J(w, b) and its gradient over (X, targets), with the reduction and L2 penalty of FitOptions.
 template <class Scalar, int Order>
 class Objective {
@@ -139,41 +164,31 @@ class Objective {
                                Accum<Scalar>(m_l2) / 2 * Accum<Scalar>(w.squaredNorm()));
   }
 
+  /// [X 1]^T diag(s) [X 1] (w; b) in one fused pass: z = X w + b, r = s z, then (X^T r; sum r).
+  Vector<Accum<Scalar>> gram_times(const Vector<Scalar>& w, Scalar b) const {
+    const Scalar* weight = m_targets.weight_data();
+    const PassSums<Scalar> sums = fused_pass(
+        m_X, w, b,
+        [weight](Eigen::Index row0, Eigen::Index rows, Scalar* z, const auto&) {
+          if (weight) {
+            for (Eigen::Index i = 0; i < rows; ++i) z[i] *= weight[row0 + i];
+          }
+          return Scalar(0);
+        },
+        m_threads);
+    Vector<Accum<Scalar>> product(w.size() + 1);
+    product.head(w.size()) = sums.weights;
+    product[w.size()] = sums.bias;
+    return product;
+  }
+
   /// L = lambda_max([X 1]^T diag(s) [X 1]) scale / 4 + l2, an upper bound on the Lipschitz
   /// constant of the gradient (sigmoid' <= 1/4), with lambda_max estimated by power iteration.
-  /// The Rayleigh quotient approaches lambda_max from below; gradient descent decreases J for
-  /// every step below 2/L, so an estimate within a factor of two is enough, and it is reached
-  /// in a few iterations from a generic start.
   Scalar lipschitz() const {
     const Eigen::Index d = m_X.cols();
-    // A generic, deterministic start: no eigenvector of a real dataset is orthogonal to it.
-    Vector<Scalar> v(d + 1);
-    for (Eigen::Index j = 0; j <= d; ++j) v[j] = Scalar(1) + Scalar((j * 7919) % 101) / 101;
-    v /= v.norm();
-    const Scalar* weight = m_targets.weight_data();
-    Accum<Scalar> lambda = 0;
-    for (int iteration = 0; iteration < 50; ++iteration) {
-      // [X 1]^T diag(s) [X 1] v in one pass: z = X v_w + v_b, r = s z, then X^T r and sum r.
-      const PassSums<Scalar> sums = fused_pass(
-          m_X, Vector<Scalar>(v.head(d)), v[d],
-          [weight](Eigen::Index row0, Eigen::Index rows, Scalar* z, const auto&) {
-            if (weight) {
-              for (Eigen::Index i = 0; i < rows; ++i) z[i] *= weight[row0 + i];
-            }
-            return Scalar(0);
-          },
-          m_threads);
-      Vector<Accum<Scalar>> next(d + 1);
-      next.head(d) = sums.weights;
-      next[d] = sums.bias;
-      const Accum<Scalar> rayleigh = next.dot(v.template cast<Accum<Scalar>>());  // |v| = 1
-      const Accum<Scalar> norm = next.norm();
-      if (!(norm > 0) || !std::isfinite(static_cast<double>(norm))) break;
-      v = (next / norm).template cast<Scalar>();
-      const bool settled = iteration >= 4 && std::abs(rayleigh - lambda) <= 1e-4 * rayleigh;
-      lambda = std::max(lambda, rayleigh);
-      if (settled) break;
-    }
+    const Accum<Scalar> lambda = largest_eigenvalue<Scalar>(d + 1, [&](const Vector<Scalar>& v) {
+      return gram_times(Vector<Scalar>(v.head(d)), v[d]);
+    });
     return static_cast<Scalar>(lambda * m_scale / 4 + Accum<Scalar>(m_l2));
   }
 

@@ -262,41 +262,21 @@ class Problem {
   Scalar lipschitz() const {
     if (!m_scaling) return m_objective.lipschitz();
     const Eigen::Index d = n_features();
-    Vector<Scalar> u(d + 1);
-    for (Eigen::Index j = 0; j <= d; ++j) u[j] = Scalar(1) + Scalar((j * 7919) % 101) / 101;
-    u /= u.norm();
-    const Scalar* weight = m_targets.weight_data();
-    Acc lambda = 0;
-    for (int iteration = 0; iteration < 50; ++iteration) {
+    const Acc lambda = largest_eigenvalue<Scalar>(d + 1, [&](const Vector<Scalar>& u) {
       Vector<Scalar> w;
       Scalar b;
       to_original(Vector<Scalar>(u.head(d)), u[d], w, b);
-      // [X 1]^T diag(s) [X 1] (w; b) in one pass, then T^T of it.
-      const PassSums<Scalar> sums = fused_pass(
-          m_X, w, b,
-          [weight](Eigen::Index row0, Eigen::Index rows, Scalar* z, const auto&...) {
-            if (weight) {
-              for (Eigen::Index i = 0; i < rows; ++i) z[i] *= weight[row0 + i];
-            }
-            return Scalar(0);
-          },
-          m_threads);
+      // T^T [X 1]^T diag(s) [X 1] T u: the Gram product in the original coordinates, mapped back.
+      const Vector<Acc> product = m_objective.gram_times(w, b);
       Vector<Acc> next(d + 1);
       for (Eigen::Index j = 0; j < d; ++j) {
         next[j] = m_scaling->constant[static_cast<std::size_t>(j)]
                       ? Acc(0)
-                      : (sums.weights[j] - Acc(m_scaling->mean[j]) * sums.bias) /
-                            Acc(m_unit[j]);
+                      : (product[j] - Acc(m_scaling->mean[j]) * product[d]) / Acc(m_unit[j]);
       }
-      next[d] = sums.bias;
-      const Acc rayleigh = next.dot(u.template cast<Acc>());
-      const Acc norm = next.norm();
-      if (!(norm > 0) || !std::isfinite(static_cast<double>(norm))) break;
-      u = (next / norm).template cast<Scalar>();
-      const bool settled = iteration >= 4 && std::abs(rayleigh - lambda) <= 1e-4 * rayleigh;
-      lambda = std::max(lambda, rayleigh);
-      if (settled) break;
-    }
+      next[d] = product[d];
+      return next;
+    });
     return static_cast<Scalar>(lambda * m_scale / 4 + Acc(m_l2) * Acc(m_penalty.maxCoeff()));
   }
 
