@@ -12,7 +12,7 @@
 /// options.gradient_tolerance = 1e-10;
 /// neuron.fit(X, y, options);
 /// const auto summary = logistic_neuron::summarize(neuron, X, y);
-/// std::cout << summary;                              // a table; or summary.to_string()
+/// out << summary;                                   // a table into any std::ostream
 /// double p = summary.p_value[0];                     // of the first weight
 /// \endcode
 ///
@@ -35,8 +35,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+#include <iomanip>
+#include <locale>
 #include <ostream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -108,17 +110,20 @@ inline double chi2_sf(double x, Eigen::Index k) {
   return std::min(1.0, sum);
 }
 
-/// A number in a fixed width, "%.*g"-style with `digits` significant digits.
+/// A number in a fixed width, "%.*g"-style with `digits` significant digits (formatting only:
+/// the classic locale, so the table reads the same everywhere).
 inline std::string cell(double value, int width, int digits = 4) {
-  char buffer[64];
+  std::ostringstream out;
+  out.imbue(std::locale::classic());
+  out << std::setw(width);
   if (std::isnan(value)) {
-    std::snprintf(buffer, sizeof buffer, "%*s", width, "nan");
+    out << "nan";
   } else if (value != 0 && (std::abs(value) < 1e-3 || std::abs(value) >= 1e6)) {
-    std::snprintf(buffer, sizeof buffer, "%*.*e", width, digits - 1, value);
+    out << std::scientific << std::setprecision(digits - 1) << value;
   } else {
-    std::snprintf(buffer, sizeof buffer, "%*.*f", width, digits, value);
+    out << std::fixed << std::setprecision(digits) << value;
   }
-  return buffer;
+  return out.str();
 }
 
 }  // namespace detail
