@@ -184,3 +184,63 @@ TEST_CASE_TEMPLATE("the input's form does not matter at the extremes of the shap
     check_close(run<T>(Xr, p.y), plain);
   }
 }
+
+TEST_CASE_TEMPLATE("wide row-major X, read a few rows at a time, matches the reference on any "
+                   "thread count", T, float, double, long double) {
+  // Row-major rows of 1 KiB or more go through the kernel a group of rows at a time (dots, then
+  // the elementwise step, then the gradient, while the rows are in L1). d is just past that size,
+  // n leaves a partial group at the end of blocks and of the data, and X spans several 1 MiB
+  // chunks, so two threads split the work.
+  const Index d = static_cast<Index>(1024 / sizeof(T)) + 3;
+  const Index n = static_cast<Index>((5u << 19) / (d * sizeof(T))) + 5;
+  REQUIRE(ln::detail::make_layout(n, d, sizeof(T)).chunks >= 2);
+  const Problem<T> p = make_problem<T>(n, d, 607, 0.4);
+  const RowMatrix<T> Xr = p.X;
+  // Padded rows: the same numbers behind an outer stride.
+  const Index stride = d + 5;
+  std::vector<T> padded(static_cast<std::size_t>(n * stride), T(-3));
+  for (Index i = 0; i < n; ++i) {
+    for (Index j = 0; j < d; ++j) padded[static_cast<std::size_t>(i * stride + j)] = p.X(i, j);
+  }
+  const Eigen::Map<const RowMatrix<T>, 0, Eigen::OuterStride<>> Xp(padded.data(), n, d,
+                                                                   Eigen::OuterStride<>(stride));
+  const ln::LogisticNeuron<T> neuron(p.w, p.b);
+  const LD l2 = LD(0.2);
+  const Reference ref = reference(p.X, p.y, p.w, static_cast<LD>(p.b), l2);
+
+  struct Threads {
+    ~Threads() { ln::set_num_threads(0); }
+  } restore;
+  std::vector<T> costs;
+  std::vector<ln::Gradient<T>> gradients;
+  for (int threads : {1, 2}) {
+    ln::set_num_threads(threads);
+    for (int form = 0; form < 2; ++form) {
+      CAPTURE(threads);
+      CAPTURE(form);
+      const T J = form == 0 ? neuron.cost(Xr, p.y, static_cast<T>(l2))
+                            : neuron.cost(Xp, p.y, static_cast<T>(l2));
+      const ln::Gradient<T> g = form == 0 ? neuron.gradient(Xr, p.y, static_cast<T>(l2))
+                                          : neuron.gradient(Xp, p.y, static_cast<T>(l2));
+      CHECK(close(static_cast<LD>(J), ref.cost, evaluation_tolerance<T>(), ref.cost_scale));
+      CHECK(close(static_cast<LD>(g.bias), ref.gb, evaluation_tolerance<T>()));
+      Index bad = 0;
+      for (Index j = 0; j < d; ++j) {
+        if (!close(static_cast<LD>(g.weights[j]), ref.gw[j], evaluation_tolerance<T>(),
+                   ref.gw_scale[j])) {
+          ++bad;
+        }
+      }
+      CHECK(bad == 0);
+      costs.push_back(J);
+      gradients.push_back(g);
+    }
+  }
+  // Bit for bit the same for either thread count and either form (same numbers, same order).
+  for (std::size_t k = 1; k < costs.size(); ++k) {
+    CAPTURE(k);
+    CHECK(same_bits(costs[k], costs[0]));
+    CHECK(same_bits(gradients[k].weights, gradients[0].weights));
+    CHECK(same_bits(gradients[k].bias, gradients[0].bias));
+  }
+}

@@ -1,7 +1,8 @@
 // Per-epoch time of the library's fused pass against the memory-bandwidth floor and a naive
 // two-pass Eigen epoch, measured in one run, interleaved, with medians of repetitions.
 //
-// Usage: epoch_bench [--quick] [--reps N] [--csv FILE] [--numpy SCRIPT]
+// Usage: epoch_bench [--quick] [--shape NxD]... [--reps N] [--csv FILE] [--numpy SCRIPT]
+//   --shape NxD     time only this shape (repeatable), instead of the default four
 //   --numpy SCRIPT  also time the blog's numpy epoch (bench/epoch/numpy_epoch.py, run with
 //                   /usr/bin/python3 and OPENBLAS_NUM_THREADS = the row's thread count) right
 //                   after the row's own measurements.
@@ -162,18 +163,26 @@ int main(int argc, char** argv) {
   bool quick = false;
   int reps = 0;
   std::string csv, numpy;
+  struct Shape { Eigen::Index n, d; };
+  std::vector<Shape> only;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--quick")) quick = true;
     else if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--csv") && i + 1 < argc) csv = argv[++i];
     else if (!std::strcmp(argv[i], "--numpy") && i + 1 < argc) numpy = argv[++i];
-    else {
-      std::fprintf(stderr, "usage: epoch_bench [--quick] [--reps N] [--csv FILE] [--numpy SCRIPT]\n");
+    else if (!std::strcmp(argv[i], "--shape") && i + 1 < argc) {
+      long n = 0, d = 0;
+      if (std::sscanf(argv[++i], "%ldx%ld", &n, &d) != 2 || n <= 0 || d <= 0) {
+        std::fprintf(stderr, "--shape wants NxD, e.g. 1000000x32\n");
+        return 2;
+      }
+      only.push_back({n, d});
+    } else {
+      std::fprintf(stderr, "usage: epoch_bench [--quick] [--shape NxD]... [--reps N] [--csv FILE] [--numpy SCRIPT]\n");
       return 2;
     }
   }
-  struct Shape { Eigen::Index n, d; };
-  const std::vector<Shape> shapes = quick ? std::vector<Shape>{{10000, 10}, {100000, 32}}
+  const std::vector<Shape> shapes = !only.empty() ? only : quick ? std::vector<Shape>{{10000, 10}, {100000, 32}}
                                           : std::vector<Shape>{{10000, 10}, {100000, 100}, {1000000, 32}, {200000, 500}};
   std::vector<Row> rows;
   for (const Shape& s : shapes) {

@@ -33,15 +33,20 @@ struct Layout {
 /// The most rows a block has, so that block functions can keep per-row scratch on the stack.
 inline constexpr Eigen::Index max_block_rows = 1024;
 
-/// The layout for n rows of d scalars of `bytes` bytes each. Depends on nothing else, so that
-/// the sums (and so the results) are the same for any thread count. LOGISTIC_NEURON_BLOCK_BYTES
-/// (default 64 KiB) and LOGISTIC_NEURON_CHUNK_BYTES (default 1 MiB) may be defined before the
+/// The layout for n rows of d scalars of `bytes` bytes each, stored column-major or not. Depends
+/// on nothing else, so that the sums (and so the results) are the same for any thread count. LOGISTIC_NEURON_BLOCK_BYTES
+/// (default 64 KiB row-major, 256 KiB column-major) and LOGISTIC_NEURON_CHUNK_BYTES (default 1 MiB) may be defined before the
 /// first include to tune them; the test suite shrinks the chunks to run every pass on threads.
-inline Layout make_layout(Eigen::Index n, Eigen::Index d, std::size_t bytes) {
+inline Layout make_layout(Eigen::Index n, Eigen::Index d, std::size_t bytes,
+                          bool column_major = false) {
 #ifdef LOGISTIC_NEURON_BLOCK_BYTES
-  constexpr Eigen::Index block_bytes = LOGISTIC_NEURON_BLOCK_BYTES;
+  const Eigen::Index block_bytes = LOGISTIC_NEURON_BLOCK_BYTES;
 #else
-  constexpr Eigen::Index block_bytes = 64 * 1024;  // a block stays in L1/L2 while it is used
+  // A row-major block stays in L1/L2 while it is used. A column-major block is d segments of
+  // block_rows scalars, one per column, each read as its own stream: 64 KiB blocks leave them
+  // 16 rows (128 bytes) long at d = 500, too short for the hardware prefetchers, and measured
+  // 2.7x the bandwidth floor there against 1.6x with 256 KiB blocks (bench/README.md).
+  const Eigen::Index block_bytes = column_major ? 256 * 1024 : 64 * 1024;
 #endif
 #ifdef LOGISTIC_NEURON_CHUNK_BYTES
   constexpr Eigen::Index chunk_bytes = LOGISTIC_NEURON_CHUNK_BYTES;
@@ -56,6 +61,12 @@ inline Layout make_layout(Eigen::Index n, Eigen::Index d, std::size_t bytes) {
   layout.chunk_rows = layout.block_rows * blocks_per_chunk;
   layout.chunks = n == 0 ? 0 : (n + layout.chunk_rows - 1) / layout.chunk_rows;
   return layout;
+}
+
+/// The layout of X's rows (its shape, scalar size and storage order).
+template <class Scalar, int Order>
+Layout layout_of(const XRef<Scalar, Order>& X) {
+  return make_layout(X.rows(), X.cols(), sizeof(Scalar), Order == Eigen::ColMajor);
 }
 
 /// Runs work(chunk, worker) for every chunk in [0, chunks), on `workers` threads (the calling
@@ -172,6 +183,12 @@ class BlockPrefetcher {
   const char* m_end = nullptr;
 };
 
+/// Rows per group in the row-major pass: a whole number of the widest packets, at least 8.
+template <class Scalar>
+constexpr Eigen::Index group_rows() {
+  return std::max<Eigen::Index>(8, Eigen::internal::packet_traits<Scalar>::size);
+}
+
 /// The sums one fused pass returns.
 template <class Scalar>
 struct PassSums {
@@ -189,7 +206,7 @@ PassSums<Scalar> fused_pass(const XRef<Scalar, Order>& X, const Vector<Scalar>& 
                             const BlockFn& block_fn, int threads) {
   using Acc = Accum<Scalar>;
   const Eigen::Index n = X.rows(), d = X.cols();
-  const Layout layout = make_layout(n, d, sizeof(Scalar));
+  const Layout layout = layout_of(X);
   const int workers = worker_count(layout.chunks, threads);
 
   // Scratch per worker, allocated before any thread starts.
@@ -199,6 +216,13 @@ PassSums<Scalar> fused_pass(const XRef<Scalar, Order>& X, const Vector<Scalar>& 
   std::vector<PassSums<Scalar>> chunk_sums(static_cast<std::size_t>(layout.chunks));
   for (PassSums<Scalar>& sums : chunk_sums) sums.weights = Vector<Acc>::Zero(d);
 
+  // Row-major rows of at least this many bytes are taken a group at a time (see below); shorter
+  // rows pay more in per-row overhead than the grouping saves, and go block by block.
+#ifdef LOGISTIC_NEURON_GROUP_MIN_BYTES
+  const bool grouped_rows = d * static_cast<Eigen::Index>(sizeof(Scalar)) >= LOGISTIC_NEURON_GROUP_MIN_BYTES;
+#else
+  const bool grouped_rows = d * static_cast<Eigen::Index>(sizeof(Scalar)) >= 1024;
+#endif
   run_chunks(layout.chunks, workers, [&](Eigen::Index c, int worker) {
     Scalar* z = buffers[static_cast<std::size_t>(worker)].data();
     Vector<Scalar>& g = block_grads[static_cast<std::size_t>(worker)];
@@ -206,17 +230,37 @@ PassSums<Scalar> fused_pass(const XRef<Scalar, Order>& X, const Vector<Scalar>& 
     const Eigen::Index end = std::min(n, (c + 1) * layout.chunk_rows);
     for (Eigen::Index row0 = c * layout.chunk_rows; row0 < end; row0 += layout.block_rows) {
       const Eigen::Index rows = std::min(layout.block_rows, end - row0);
-      block_logits(X, row0, rows, w, b, z);
-      const Eigen::Index next = row0 + rows;
-      BlockPrefetcher<Scalar, Order> prefetcher;
-      if (next < end) {
-        prefetcher = BlockPrefetcher<Scalar, Order>(X, next, std::min(layout.block_rows, end - next),
-                                                    std::max<Eigen::Index>(1, rows / 8));
+      bool grouped = false;
+      if constexpr (Order == Eigen::RowMajor) grouped = grouped_rows;
+      if (grouped) {
+        // Row-major with long rows: a few rows at a time, each read from memory once (the dots)
+        // and again from L1 (the gradient) right after, so that loads never stop for long and
+        // the out-of-order core overlaps the elementwise work of one group with the loads of the
+        // next.
+        constexpr Eigen::Index group = group_rows<Scalar>();
+        g.setZero();
+        Scalar value = 0;
+        for (Eigen::Index i = 0; i < rows; i += group) {
+          const Eigen::Index m = std::min(group, rows - i);
+          const auto Xg = X.middleRows(row0 + i, m);
+          for (Eigen::Index k = 0; k < m; ++k) z[i + k] = Xg.row(k).dot(w) + b;
+          value += block_fn(row0 + i, m, z + i, [] {});
+          g.noalias() += Xg.transpose() * Eigen::Map<const Vector<Scalar>>(z + i, m);
+        }
+        sums.value += static_cast<Acc>(value);
+      } else {
+        block_logits(X, row0, rows, w, b, z);
+        const Eigen::Index next = row0 + rows;
+        BlockPrefetcher<Scalar, Order> prefetcher;
+        if (next < end) {
+          prefetcher = BlockPrefetcher<Scalar, Order>(X, next, std::min(layout.block_rows, end - next),
+                                                      std::max<Eigen::Index>(1, rows / 8));
+        }
+        sums.value += static_cast<Acc>(block_fn(row0, rows, z, [&prefetcher] { prefetcher.step(); }));
+        block_gradient(X, row0, rows, z, g);
       }
-      sums.value += static_cast<Acc>(block_fn(row0, rows, z, [&prefetcher] { prefetcher.step(); }));
       const Eigen::Map<const Vector<Scalar>> r(z, rows);
       sums.bias += static_cast<Acc>(r.sum());
-      block_gradient(X, row0, rows, z, g);
       sums.weights += g.template cast<Acc>();
     }
   });
@@ -236,7 +280,7 @@ template <class Scalar, int Order>
 void forward_pass(const XRef<Scalar, Order>& X, const Vector<Scalar>& w, Scalar b,
                   Vector<Scalar>& z, int threads) {
   const Eigen::Index n = X.rows();
-  const Layout layout = make_layout(n, X.cols(), sizeof(Scalar));
+  const Layout layout = layout_of(X);
   z.resize(n);
   run_chunks(layout.chunks, worker_count(layout.chunks, threads),
              [&](Eigen::Index c, int) {

@@ -13,11 +13,12 @@
 namespace logistic_neuron {
 namespace detail {
 
-/// -log of the smallest normal Scalar: exp(-x) is subnormal for x beyond it.
+/// -log of the smallest normal Scalar, (1 - min_exponent) ln 2: exp(-x) is subnormal for x
+/// beyond it. A compile-time constant, since the elementwise kernel runs on groups of a few rows.
 template <class Scalar>
-Scalar subnormal_exp_limit() noexcept {
-  using std::log;
-  return -log(std::numeric_limits<Scalar>::min());
+constexpr Scalar subnormal_exp_limit() noexcept {
+  return static_cast<Scalar>(1 - std::numeric_limits<Scalar>::min_exponent) *
+         static_cast<Scalar>(0.693147180559945309417232121458176568L);
 }
 
 // Eigen's packet types (__m256d and the like) carry attributes that GCC warns about when they
@@ -49,7 +50,8 @@ Scalar logistic_block(Scalar* z_then_r, const Scalar* sign, const Scalar* weight
     constexpr Eigen::Index size = unpacket_traits<Packet>::size;
     const Packet one = pset1<Packet>(Scalar(1));
     const Packet zero = pset1<Packet>(Scalar(0));
-    const Packet flush = pset1<Packet>(subnormal_exp_limit<Scalar>());
+    constexpr Scalar limit = subnormal_exp_limit<Scalar>();
+    const Packet flush = pset1<Packet>(limit);
     Packet total = zero;
     for (; i + size <= rows; i += size) {
       // one tick per 8 rows, whatever the packet size
@@ -79,7 +81,7 @@ Scalar logistic_block(Scalar* z_then_r, const Scalar* sign, const Scalar* weight
     }
     loss = predux(total);
   }
-  const Scalar limit = subnormal_exp_limit<Scalar>();
+  constexpr Scalar limit = subnormal_exp_limit<Scalar>();
   for (; i < rows; ++i) {
     if (i % 8 == 0) tick();
     using std::exp;
