@@ -25,10 +25,24 @@ namespace detail {
 template <class Scalar>
 using AccumMatrix = Eigen::Matrix<Accum<Scalar>, Eigen::Dynamic, Eigen::Dynamic>;
 
+/// The Hessian's own cut of the rows: blocks of at least 256 rows, since each block's rank
+/// update reads and writes the whole (d+1) x (d+1) lower triangle (2 MB at d = 500); the
+/// kernel's blocks, as short as 16 rows for wide X, made that traffic dominate the pass. Chunks
+/// of at least 8 such blocks. Like the kernel's layout it depends on the shape of X alone.
+inline Layout hessian_layout(const Layout& kernel, Eigen::Index n) {
+  Layout layout;
+  layout.block_rows = std::max<Eigen::Index>(kernel.block_rows, 256);
+  const Eigen::Index blocks_per_chunk =
+      std::max<Eigen::Index>(8, (kernel.chunk_rows + layout.block_rows - 1) / layout.block_rows);
+  layout.chunk_rows = layout.block_rows * blocks_per_chunk;
+  layout.chunks = n == 0 ? 0 : (n + layout.chunk_rows - 1) / layout.chunk_rows;
+  return layout;
+}
+
 /// H = sum_i s_i a_i (1 - a_i) [x_i; 1] [x_i; 1]^T at (w, b): (d+1) x (d+1), symmetric, the last
 /// row and column for the bias, not divided by S and without any L2 term.
 ///
-/// One pass over X with the kernel's layout: for each block of rows, z = X_b w + b
+/// One pass over X with hessian_layout(): for each block of rows, z = X_b w + b
 /// (block_logits), c_i = s_i a_i (1 - a_i) = s_i e_i / (1 + e_i)^2 with e_i = exp(-|z_i|) (no
 /// overflow), A = diag(sqrt(c)) [X_b 1], and the block adds A^T A (a rank update of the lower
 /// triangle). Each chunk's sum is formed in row order and the chunks' sums are added in chunk
@@ -45,7 +59,7 @@ AccumMatrix<Scalar> hessian_sums(const XRef<Scalar, Order>& X, const Targets<Sca
   using Acc = Accum<Scalar>;
   using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
   const Eigen::Index n = X.rows(), d = X.cols(), p = d + 1;
-  const Layout layout = make_layout(n, d, sizeof(Scalar));
+  const Layout layout = hessian_layout(layout_of(X), n);
   const int workers = worker_count(layout.chunks, threads);
   const Scalar* weight = targets.weight_data();
 
