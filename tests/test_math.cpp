@@ -5,6 +5,8 @@
 #include "test_support.hpp"
 
 #include <cmath>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 using namespace test_support;
@@ -243,4 +245,121 @@ TEST_CASE_TEMPLATE("L2 adds (l2/2)|w|^2 to the cost and l2 w to dJ/dw, and never
   const ln::Gradient<T> gb0 = bias_only.gradient(p.X, p.y);
   CHECK(same_bits(gb100.bias, gb0.bias));
   CHECK(same_bits(gb100.weights, gb0.weights));
+}
+
+namespace {
+
+template <class T>
+std::string type_name() {
+  return std::is_same_v<T, float> ? "float" : std::is_same_v<T, double> ? "double" : "long double";
+}
+
+/// |got - want| in units of the spacing of T at want (want rounded to T); 0 when both are 0.
+template <class T>
+LD ulps(T got, LD want) {
+  const T rounded = static_cast<T>(want);
+  const T magnitude = std::abs(rounded);
+  const T spacing = magnitude > 0 ? std::nextafter(magnitude, std::numeric_limits<T>::infinity()) - magnitude
+                                  : std::numeric_limits<T>::denorm_min();
+  return std::abs(static_cast<LD>(got) - want) / static_cast<LD>(spacing);
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("log1p_unit is log1p on [0, 1] to within an ulp and a half", T, float, double) {
+  // The kernel's log1p (a polynomial after an exact reduction) against long double's log1p: a
+  // dense grid, the points around the reduction's switch at 1/2, the ends, tiny arguments and
+  // seeded random ones.
+  std::vector<T> points;
+  for (int k = 0; k <= (1 << 16); ++k) points.push_back(static_cast<T>(k) / static_cast<T>(1 << 16));
+  for (T start : {T(0.5), T(1), T(0.25), T(0.125)}) {
+    T below = start, above = start;
+    for (int k = 0; k < 64; ++k) {
+      below = std::nextafter(below, T(0));
+      above = std::nextafter(above, T(2));
+      points.push_back(below);
+      if (above <= T(1)) points.push_back(above);
+    }
+  }
+  for (T tiny = std::numeric_limits<T>::min(); tiny < T(1e-3); tiny *= T(3.7)) points.push_back(tiny);
+  std::mt19937_64 generator(20261128);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  for (int k = 0; k < 200000; ++k) points.push_back(static_cast<T>(uniform(generator)));
+  for (int k = 0; k < 20000; ++k) {
+    points.push_back(static_cast<T>(std::exp(-40 * uniform(generator))));  // log-spaced small e
+  }
+
+  LD worst = 0;
+  T worst_at = 0;
+  for (const T e : points) {
+    const T got = ln::detail::log1p_unit<T>(e, ln::detail::ScalarOps<T>());
+    const LD error = ulps(got, std::log1p(static_cast<LD>(e)));
+    if (error > worst) {
+      worst = error;
+      worst_at = e;
+    }
+  }
+  MESSAGE("log1p_unit<", type_name<T>(), ">: worst error ",
+          static_cast<double>(worst), " ulp at e = ", static_cast<double>(worst_at), " over ",
+          points.size(), " points");
+  // Below 1/2 the polynomial alone (rounding of f + f (f Q) plus Q's error); above, one more
+  // rounding in ln 2 + log1p(f): within an ulp and a half.
+  CHECK(worst <= 1.5);
+  CHECK(ln::detail::log1p_unit<T>(T(0), ln::detail::ScalarOps<T>()) == T(0));
+}
+
+TEST_CASE_TEMPLATE("the vectorised elementwise step gives softplus and the residual to a few ulps",
+                   T, float, double, long double) {
+  // logistic_block on one packet's worth of copies of one logit (the packet path, where T has
+  // packets: the lanes' sum is a tree of doublings of one loss, so it is exactly `lanes` losses)
+  // and on a single logit (the scalar path).
+  constexpr Index lanes = Eigen::internal::packet_traits<T>::Vectorizable
+                              ? Eigen::internal::packet_traits<T>::size
+                              : 1;
+  std::vector<LD> logits;
+  for (int k = -4000; k <= 4000; ++k) logits.push_back(LD(k) / 100);  // [-40, 40] by 0.01
+  for (LD z : {LD(-1e4), LD(-750), LD(-700), LD(-100), LD(-88), LD(-86), LD(86), LD(88), LD(100),
+               LD(700), LD(750), LD(1e4), LD(1e-30), LD(-1e-30), LD(0)}) {
+    logits.push_back(z);
+  }
+  std::mt19937_64 generator(4242);
+  std::normal_distribution<double> normal(0.0, 8.0);
+  for (int k = 0; k < 20000; ++k) logits.push_back(static_cast<LD>(normal(generator)));
+
+  const LD tiny = static_cast<LD>(std::numeric_limits<T>::min());
+  LD worst_loss = 0, worst_residual = 0;
+  for (const LD zl : logits) {
+    const T z = static_cast<T>(zl);
+    for (const T sign : {T(1), T(-1)}) {  // t = 1 - 2y
+      const LD m = static_cast<LD>(sign) * static_cast<LD>(z);
+      const LD want_loss = softplus(m);
+      const LD want_residual = static_cast<LD>(sign) * sigmoid(m);
+      for (const Index copies : {lanes, Index(1)}) {
+        std::vector<T> buffer(static_cast<std::size_t>(copies), z);
+        const std::vector<T> signs(static_cast<std::size_t>(copies), sign);
+        const T loss = ln::detail::logistic_block<T>(buffer.data(), signs.data(), nullptr, copies, [] {}) /
+                       static_cast<T>(copies);
+        // Where the true value is below T's smallest normal number, T holds it only to within that.
+        if (want_loss >= tiny) {
+          worst_loss = std::max(worst_loss, ulps(loss, want_loss));
+        } else {
+          CHECK(std::abs(static_cast<LD>(loss) - want_loss) <= tiny);
+        }
+        for (const T r : buffer) {
+          if (std::abs(want_residual) >= tiny) {
+            worst_residual = std::max(worst_residual, ulps(r, want_residual));
+          } else {
+            CHECK(std::abs(static_cast<LD>(r) - want_residual) <= tiny);
+          }
+        }
+      }
+    }
+  }
+  MESSAGE("logistic_block<", type_name<T>(), ">: worst loss error ",
+          static_cast<double>(worst_loss), " ulp, worst residual error ",
+          static_cast<double>(worst_residual), " ulp");
+  // loss = max(m, 0) + log1p(e): exp's error in e, log1p's, and the sum's rounding;
+  // residual = t (1 or e) / (1 + e): exp's error, the sum 1 + e and the division.
+  CHECK(worst_loss <= 3);
+  CHECK(worst_residual <= 3);
 }

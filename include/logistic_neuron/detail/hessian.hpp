@@ -77,8 +77,8 @@ AccumMatrix<Scalar> hessian_sums(const XRef<Scalar, Order>& X, const Targets<Sca
   };
   std::vector<Scratch> scratch(static_cast<std::size_t>(workers));
   for (Scratch& s : scratch) {
-    s.z.resize(layout.block_rows);
-    s.A.resize(layout.block_rows, p);
+    s.z.resize(std::min(layout.block_rows, n));
+    s.A.resize(std::min(layout.block_rows, n), p);
     if constexpr (!std::is_same_v<Acc, Scalar>) s.G.resize(p, p);
   }
   std::vector<AccumMatrix<Scalar>> chunk_sums(
@@ -96,16 +96,17 @@ AccumMatrix<Scalar> hessian_sums(const XRef<Scalar, Order>& X, const Targets<Sca
       for (Eigen::Index row0 = c * layout.chunk_rows; row0 < end; row0 += layout.block_rows) {
         const Eigen::Index rows = std::min(layout.block_rows, end - row0);
         block_logits(X, row0, rows, w, b, s.z.data());
-        auto A = s.A.topRows(rows);
-        A.leftCols(d) = X.middleRows(row0, rows);
+        auto root = s.z.head(rows);
         for (Eigen::Index i = 0; i < rows; ++i) {
           // sqrt(s a (1 - a)) = sqrt(s e) / (1 + e), e = exp(-|z|)
-          const Scalar e = std::exp(-std::abs(s.z[i]));
-          Scalar root = std::sqrt(e) / (Scalar(1) + e);
-          if (weight) root *= std::sqrt(weight[row0 + i]);
-          A.row(i).head(d) *= root;
-          A(i, d) = root;
+          const Scalar e = std::exp(-std::abs(root[i]));
+          root[i] = std::sqrt(e) / (Scalar(1) + e);
+          if (weight) root[i] *= std::sqrt(weight[row0 + i]);
         }
+        auto A = s.A.topRows(rows);
+        // Scaled as it is copied, in A's storage order (scaling A row by row strides through it).
+        A.leftCols(d).noalias() = root.asDiagonal() * X.middleRows(row0, rows);
+        A.col(d) = root;
         if constexpr (std::is_same_v<Acc, Scalar>) {
           sum.template selfadjointView<Eigen::Lower>().rankUpdate(A.transpose());
         } else {
