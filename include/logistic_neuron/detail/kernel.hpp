@@ -34,11 +34,13 @@ struct Layout {
 inline constexpr Eigen::Index max_block_rows = 1024;
 
 /// The layout for n rows of d scalars of `bytes` bytes each, stored column-major or not. Depends
-/// on nothing else, so that the sums (and so the results) are the same for any thread count. LOGISTIC_NEURON_BLOCK_BYTES
-/// (default 64 KiB row-major, 256 KiB column-major) and LOGISTIC_NEURON_CHUNK_BYTES (default 1 MiB) may be defined before the
-/// first include to tune them; the test suite shrinks the chunks to run every pass on threads.
+/// on nothing else, so that the sums (and so the results) are the same for any thread count.
+/// LOGISTIC_NEURON_BLOCK_BYTES (default 64 KiB row-major, 256 KiB column-major) and
+/// LOGISTIC_NEURON_CHUNK_BYTES (default 1 MiB) may be defined before the first include to tune
+/// them; CI's sanitizer build shrinks both so that nearly every pass of the test suite runs on
+/// threads.
 inline Layout make_layout(Eigen::Index n, Eigen::Index d, std::size_t bytes,
-                          bool column_major = false) {
+                          [[maybe_unused]] bool column_major = false) {
 #ifdef LOGISTIC_NEURON_BLOCK_BYTES
   const Eigen::Index block_bytes = LOGISTIC_NEURON_BLOCK_BYTES;
 #else
@@ -236,10 +238,11 @@ PassSums<Scalar> fused_pass(const XRef<Scalar, Order>& X, const Vector<Scalar>& 
   // Row-major rows of at least this many bytes are taken a group at a time (see below); shorter
   // rows pay more in per-row overhead than the grouping saves, and go block by block.
 #ifdef LOGISTIC_NEURON_GROUP_MIN_BYTES
-  const bool grouped_rows = d * static_cast<Eigen::Index>(sizeof(Scalar)) >= LOGISTIC_NEURON_GROUP_MIN_BYTES;
+  constexpr Eigen::Index group_min_bytes = LOGISTIC_NEURON_GROUP_MIN_BYTES;
 #else
-  const bool grouped_rows = d * static_cast<Eigen::Index>(sizeof(Scalar)) >= 1024;
+  constexpr Eigen::Index group_min_bytes = 1024;
 #endif
+  const bool grouped_rows = d * static_cast<Eigen::Index>(sizeof(Scalar)) >= group_min_bytes;
   run_chunks(layout.chunks, workers, [&](Eigen::Index c, int worker) {
     Scalar* z = buffers[static_cast<std::size_t>(worker)].data();
     Vector<Scalar>& g = block_grads[static_cast<std::size_t>(worker)];
@@ -280,7 +283,8 @@ PassSums<Scalar> fused_pass(const XRef<Scalar, Order>& X, const Vector<Scalar>& 
             prefetcher = BlockPrefetcher<Scalar, Order>(X, next, next_rows,
                                                         std::max<Eigen::Index>(1, rows / 8));
           }
-          sums.value += static_cast<Acc>(block_fn(row0, rows, z, [&prefetcher] { prefetcher.step(); }));
+          const auto tick = [&prefetcher] { prefetcher.step(); };
+          sums.value += static_cast<Acc>(block_fn(row0, rows, z, tick));
           block_gradient(X, row0, rows, z, g);
         }
       }

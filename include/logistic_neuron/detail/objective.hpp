@@ -94,7 +94,9 @@ template <class Packet>
 struct PacketOps {
   using Scalar = typename Eigen::internal::unpacket_traits<Packet>::type;
   Packet constant(Scalar c) const { return Eigen::internal::pset1<Packet>(c); }
-  Packet less_equal(const Packet& a, const Packet& b) const { return Eigen::internal::pcmp_le(a, b); }
+  Packet less_equal(const Packet& a, const Packet& b) const {
+    return Eigen::internal::pcmp_le(a, b);
+  }
   Packet select(const Packet& c, const Packet& a, const Packet& b) const {
     return Eigen::internal::pselect(c, a, b);
   }
