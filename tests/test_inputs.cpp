@@ -13,6 +13,17 @@ using namespace test_support;
 
 namespace {
 
+/// X's rows laid out row-major `stride` scalars apart, the gaps filled with `fill` (which a
+/// correct reader never sees).
+template <class T>
+std::vector<T> padded_rows(const Matrix<T>& X, Index stride, T fill) {
+  std::vector<T> buffer(static_cast<std::size_t>(X.rows() * stride), fill);
+  for (Index i = 0; i < X.rows(); ++i) {
+    for (Index j = 0; j < X.cols(); ++j) buffer[static_cast<std::size_t>(i * stride + j)] = X(i, j);
+  }
+  return buffer;
+}
+
 /// Everything a neuron computes from (X, y): a short fit, then every evaluation at its result.
 template <class T>
 struct Outcome {
@@ -152,10 +163,7 @@ TEST_CASE_TEMPLATE("every dense form of X and y gives the plain matrix's results
     check_identical(run<T>(Eigen::Map<const RowMatrix<T>>(buffer.data(), n, d), p.y), row);
 
     const Index stride = d + 2;
-    std::vector<T> padded(static_cast<std::size_t>(n * stride), T(11));
-    for (Index i = 0; i < n; ++i) {
-      for (Index j = 0; j < d; ++j) padded[static_cast<std::size_t>(i * stride + j)] = p.X(i, j);
-    }
+    const std::vector<T> padded = padded_rows(p.X, stride, T(11));
     const Eigen::Map<const RowMatrix<T>, 0, Eigen::OuterStride<>> Xp(
         padded.data(), n, d, Eigen::OuterStride<>(stride));
     check_identical(run<T>(Xp, p.y), row);
@@ -198,10 +206,7 @@ TEST_CASE_TEMPLATE("wide row-major X, read a few rows at a time, matches the ref
   const RowMatrix<T> Xr = p.X;
   // Padded rows: the same numbers behind an outer stride.
   const Index stride = d + 5;
-  std::vector<T> padded(static_cast<std::size_t>(n * stride), T(-3));
-  for (Index i = 0; i < n; ++i) {
-    for (Index j = 0; j < d; ++j) padded[static_cast<std::size_t>(i * stride + j)] = p.X(i, j);
-  }
+  const std::vector<T> padded = padded_rows(p.X, stride, T(-3));
   const Eigen::Map<const RowMatrix<T>, 0, Eigen::OuterStride<>> Xp(padded.data(), n, d,
                                                                    Eigen::OuterStride<>(stride));
   const ln::LogisticNeuron<T> neuron(p.w, p.b);
