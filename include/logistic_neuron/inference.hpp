@@ -46,13 +46,13 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 
-#include "detail/config.hpp"
+#include "base/config.hpp"
 #include "detail/hessian.hpp"
 #include "detail/kernel.hpp"
 #include "detail/separation.hpp"
 #include "detail/validate.hpp"
 #include "logistic_neuron.hpp"
-#include "threads.hpp"
+#include "base/threads.hpp"
 
 namespace logistic_neuron {
 

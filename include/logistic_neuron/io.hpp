@@ -66,7 +66,8 @@
 
 #include <Eigen/Core>
 
-#include "detail/config.hpp"
+#include "base/config.hpp"
+#include "base/errors.hpp"
 
 namespace logistic_neuron {
 
@@ -78,20 +79,6 @@ inline constexpr Eigen::Index max_model_features = 10'000'000;
 inline constexpr std::size_t max_model_line_length = 4096;
 /// The longest feature name, in bytes.
 inline constexpr std::size_t max_feature_name_length = 1024;
-
-/// A model file that cannot be read: what() is "<caller>: line N: <what was wrong>".
-class FormatError : public std::runtime_error {
- public:
-  /// \param line the 1-based line number where the problem was found.
-  /// \param message the whole message (it should already name the line).
-  FormatError(std::size_t line, const std::string& message)
-      : std::runtime_error(message), m_line(line) {}
-  /// The 1-based number of the line where the problem was found.
-  std::size_t line() const noexcept { return m_line; }
-
- private:
-  std::size_t m_line;
-};
 
 /// Everything a model file holds, on its own (no LogisticNeuron needed).
 template <class Scalar>

@@ -29,19 +29,19 @@
 
 #include <Eigen/Core>
 
-#include "detail/config.hpp"
+#include "base/config.hpp"
 #include "detail/export.hpp"
 #include "detail/gradient_descent.hpp"
 #include "detail/kernel.hpp"
 #include "detail/objective.hpp"
 #include "detail/separation.hpp"
 #include "detail/solve.hpp"
-#include "detail/text.hpp"
+#include "base/text.hpp"
 #include "detail/validate.hpp"
 #include "io.hpp"
-#include "options.hpp"
-#include "threads.hpp"
-#include "version.hpp"
+#include "base/options.hpp"
+#include "base/threads.hpp"
+#include "base/version.hpp"
 
 namespace logistic_neuron {
 

@@ -52,8 +52,8 @@
 
 #include <Eigen/Core>
 
-#include "detail/config.hpp"
-#include "detail/text.hpp"
+#include "base/config.hpp"
+#include "base/text.hpp"
 #include "detail/validate.hpp"
 
 namespace logistic_neuron {

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "../io.hpp"
-#include "../version.hpp"
-#include "config.hpp"
+#include "../base/version.hpp"
+#include "../base/config.hpp"
 
 namespace logistic_neuron {
 namespace detail {

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <limits>
 
-#include "../options.hpp"
-#include "config.hpp"
+#include "../base/options.hpp"
+#include "../base/config.hpp"
 
 namespace logistic_neuron {
 namespace detail {

@@ -14,7 +14,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "config.hpp"
+#include "../base/config.hpp"
 #include "kernel.hpp"
 #include "objective.hpp"
 

@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "config.hpp"
+#include "../base/config.hpp"
 
 namespace logistic_neuron {
 namespace detail {

@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "../options.hpp"
-#include "config.hpp"
+#include "../base/options.hpp"
+#include "../base/config.hpp"
 #include "problem.hpp"
 
 namespace logistic_neuron {

@@ -7,8 +7,8 @@
 
 #include <Eigen/Cholesky>
 
-#include "../options.hpp"
-#include "config.hpp"
+#include "../base/options.hpp"
+#include "../base/config.hpp"
 #include "hessian.hpp"
 #include "problem.hpp"
 

@@ -7,8 +7,8 @@
 #include <limits>
 #include <type_traits>
 
-#include "../options.hpp"
-#include "config.hpp"
+#include "../base/options.hpp"
+#include "../base/config.hpp"
 #include "kernel.hpp"
 
 namespace logistic_neuron {

@@ -22,8 +22,8 @@
 #include <limits>
 #include <vector>
 
-#include "../options.hpp"
-#include "config.hpp"
+#include "../base/options.hpp"
+#include "../base/config.hpp"
 #include "hessian.hpp"
 #include "kernel.hpp"
 #include "objective.hpp"

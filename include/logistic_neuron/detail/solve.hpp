@@ -8,14 +8,14 @@
 #include <stdexcept>
 #include <string>
 
-#include "../options.hpp"
-#include "config.hpp"
+#include "../base/options.hpp"
+#include "../base/config.hpp"
 #include "gradient_descent.hpp"
 #include "lbfgs.hpp"
 #include "newton.hpp"
 #include "objective.hpp"
 #include "problem.hpp"
-#include "text.hpp"
+#include "../base/text.hpp"
 
 namespace logistic_neuron {
 namespace detail {

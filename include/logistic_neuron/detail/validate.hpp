@@ -7,9 +7,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "../options.hpp"
-#include "config.hpp"
-#include "text.hpp"
+#include "../base/options.hpp"
+#include "../base/config.hpp"
+#include "../base/text.hpp"
 
 namespace logistic_neuron {
 namespace detail {

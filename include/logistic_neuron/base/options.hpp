@@ -12,8 +12,8 @@
 
 #include <Eigen/Core>
 
-#include "detail/config.hpp"
-#include "detail/text.hpp"
+#include "config.hpp"
+#include "text.hpp"
 
 namespace logistic_neuron {
 
