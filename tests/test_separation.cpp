@@ -139,7 +139,7 @@ TEST_CASE_TEMPLATE("separation: completely separable clouds are reported", T, fl
   CHECK(longer.separation.kind == ln::SeparationKind::complete);
   CHECK(longer.separation.reference_epoch == 512);  // the last power of two <= 2000 / 2
   CHECK(longer.separation.weight_growth > 1);
-  CHECK(longer.separation.direction_overlap <= ln::separation_overlap_limit<T>);
+  CHECK(longer.separation.direction_overlap <= ln::detail::separation_overlap_limit<T>);
 }
 
 TEST_CASE_TEMPLATE("separation: quasi-complete separation is reported", T, float, double,
@@ -207,7 +207,7 @@ TEST_CASE_TEMPLATE("separation: the bundled breast-cancer data is reported as se
   // ||(w, b)|| about 1400 for margin 1), so gradient descent's hyperplane still misclassifies a
   // few samples, and its iterates' direction does not separate yet...
   CHECK(result.separation.misclassified > 0);
-  CHECK(result.separation.direction_overlap > ln::separation_overlap_limit<T>);
+  CHECK(result.separation.direction_overlap > ln::detail::separation_overlap_limit<T>);
   // ... but the Newton probe's hyperplane separates every sample: a certificate.
   CHECK(result.separation.probe_steps > 0);
   CHECK(result.separation.probe_misclassified == 0);

@@ -158,7 +158,7 @@ TEST_CASE_TEMPLATE("hessian_sums matches central differences of the gradient and
   targets.weight = s;
   targets.total_weight = s.template cast<ln::detail::Accum<T>>().sum();
   const ln::detail::XRef<T, Eigen::ColMajor> Xc(p.X);
-  const auto H = ln::detail::hessian_sums<T, Eigen::ColMajor>(Xc, targets, p.w, p.b, 1);
+  const auto H = ln::detail::hessian_sums(ln::detail::DenseX(Xc), targets, p.w, p.b, 1);
   const Index d = p.X.cols();
   REQUIRE(H.rows() == d + 1);
   REQUIRE(H.cols() == d + 1);
@@ -192,14 +192,14 @@ TEST_CASE_TEMPLATE("hessian_sums matches central differences of the gradient and
   big_targets.total_weight = static_cast<ln::detail::Accum<T>>(big.rows());
   const Vector<T> w = test_support::random_vector<T>(5, 4, 0.3);
   const ln::detail::XRef<T, Eigen::ColMajor> Bc(big);
-  const auto H1 = ln::detail::hessian_sums<T, Eigen::ColMajor>(Bc, big_targets, w, T(0.1), 1);
-  const auto H2 = ln::detail::hessian_sums<T, Eigen::ColMajor>(Bc, big_targets, w, T(0.1), 2);
-  const auto H3 = ln::detail::hessian_sums<T, Eigen::ColMajor>(Bc, big_targets, w, T(0.1), 3);
+  const auto H1 = ln::detail::hessian_sums(ln::detail::DenseX(Bc), big_targets, w, T(0.1), 1);
+  const auto H2 = ln::detail::hessian_sums(ln::detail::DenseX(Bc), big_targets, w, T(0.1), 2);
+  const auto H3 = ln::detail::hessian_sums(ln::detail::DenseX(Bc), big_targets, w, T(0.1), 3);
   CHECK(H1 == H2);
   CHECK(H1 == H3);
   const test_support::RowMatrix<T> big_rows = big;
   const ln::detail::XRef<T, Eigen::RowMajor> Br(big_rows);
-  const auto Hr = ln::detail::hessian_sums<T, Eigen::RowMajor>(Br, big_targets, w, T(0.1), 2);
+  const auto Hr = ln::detail::hessian_sums(ln::detail::DenseX(Br), big_targets, w, T(0.1), 2);
   CHECK(Hr.isApprox(H1, static_cast<ln::detail::Accum<T>>(1e3 * test_support::eps<T>())));
 }
 

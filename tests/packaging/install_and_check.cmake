@@ -1,5 +1,5 @@
 # Installs the build tree BUILD_DIR into PREFIX (emptied first) and checks what was installed:
-# the headers, the package config, version and targets files, and the licence; and that no
+# every header, the package config, version and targets files, and the licence; and that no
 # installed CMake file refers to the source or build tree (the install is relocatable).
 #   cmake -DBUILD_DIR=... -DPREFIX=... -DCONFIG=... -DSOURCE_DIR=... -DVERSION=... -P install_and_check.cmake
 cmake_policy(VERSION 3.16)
@@ -16,10 +16,18 @@ endif()
 
 include(GNUInstallDirs)
 set(config_dir "${PREFIX}/${CMAKE_INSTALL_DATADIR}/cmake/logistic_neuron")
+# Every header of the source tree, at the same place under the prefix.
+file(GLOB_RECURSE headers RELATIVE "${SOURCE_DIR}/include" "${SOURCE_DIR}/include/*.hpp")
+list(LENGTH headers header_count)
+if(header_count LESS 10)
+  message(FATAL_ERROR "found only ${header_count} headers under ${SOURCE_DIR}/include")
+endif()
+set(installed_headers)
+foreach(header IN LISTS headers)
+  list(APPEND installed_headers "${PREFIX}/${CMAKE_INSTALL_INCLUDEDIR}/${header}")
+endforeach()
 foreach(file
-    "${PREFIX}/${CMAKE_INSTALL_INCLUDEDIR}/logistic_neuron/logistic_neuron.hpp"
-    "${PREFIX}/${CMAKE_INSTALL_INCLUDEDIR}/logistic_neuron/options.hpp"
-    "${PREFIX}/${CMAKE_INSTALL_INCLUDEDIR}/logistic_neuron/detail/config.hpp"
+    ${installed_headers}
     "${config_dir}/logistic_neuronConfig.cmake"
     "${config_dir}/logistic_neuronConfigVersion.cmake"
     "${config_dir}/logistic_neuronTargets.cmake"

@@ -2,88 +2,50 @@
 /// \brief The seed's solver: gradient descent with a fixed step (internal).
 #pragma once
 
-#include <algorithm>
 #include <cmath>
-#include <limits>
 
-#include "../base/options.hpp"
 #include "../base/config.hpp"
+#include "../base/options.hpp"
+#include "../base/result.hpp"
+#include "progress.hpp"
 
 namespace logistic_neuron {
 namespace detail {
 
-/// sqrt(|gw|^2 + gb^2) without overflow for large finite entries.
-template <class Scalar>
-Scalar gradient_norm(const Vector<Scalar>& gw, Scalar gb) {
-  using std::hypot;
-  return hypot(gw.stableNorm(), gb);
-}
-
-/// Gradient descent from (w, b), which it updates to the parameters it keeps.
+/// Gradient descent on a Problem from theta (d + 1 entries, bias last), which it updates to the
+/// parameters it keeps.
 ///
-/// Each epoch evaluates J_k and the gradient at the current parameters (one fused pass), then:
-/// stops with non_finite if either is not finite (restoring the previous, finite parameters);
-/// calls on_epoch and stops with callback if it returns false; stops with converged if
-/// |J_k - J_{k-1}| < tolerance, or, when gradient_tolerance > 0, if the gradient's max-norm is
-/// <= gradient_tolerance; stops with max_epochs at the cap; else steps
-/// w -= eta dJ/dw, b -= eta dJ/db. So the parameters kept are always those whose cost is
-/// reported (FitResult::cost == J(w, b)).
-template <class Scalar, class Objective>
-FitResult<Scalar> gradient_descent(const Objective& objective, const FitOptions<Scalar>& options,
-                                   Vector<Scalar>& w, Scalar& b) {
-  FitResult<Scalar> result;
-  const Scalar eta = options.learning_rate ? *options.learning_rate : Scalar(1) / objective.lipschitz();
-  result.learning_rate = eta;
-  result.cost = std::numeric_limits<Scalar>::quiet_NaN();
-  result.gradient_norm = std::numeric_limits<Scalar>::quiet_NaN();
-
-  Vector<Scalar> gw(w.size());
-  Vector<Scalar> w_previous = w;
-  Scalar gb = 0, b_previous = b;
-  for (Eigen::Index epoch = 1;; ++epoch) {
-    result.epochs = epoch;
-    const Scalar cost = objective.evaluate(w, b, gw, gb);
-    const Scalar norm = gradient_norm(gw, gb);
-    if (!std::isfinite(cost) || !std::isfinite(norm) || !gw.allFinite() || !std::isfinite(gb)) {
+/// Each epoch evaluates J_k and the gradient at theta (one fused pass), then: stops with
+/// non_finite if either is not finite (restoring the previous, finite theta); else accepts the
+/// iterate (Progress::accept: on_epoch, the tolerance and gradient-tolerance rules); stops with
+/// max_epochs at the cap; else steps theta -= eta dJ/dtheta, eta the user's learning rate or 1/L.
+/// So the parameters kept are always those whose cost is reported (FitResult::cost == J(theta)).
+template <class Scalar, class ProblemT>
+FitResult<Scalar> gradient_descent(const ProblemT& problem, const FitOptions<Scalar>& options,
+                                   Vector<Scalar>& theta, IterateObserver<Scalar>* observer) {
+  Progress<Scalar> progress(options, observer);
+  const Scalar eta = options.learning_rate ? *options.learning_rate : Scalar(1) / problem.lipschitz();
+  progress.result().learning_rate = eta;
+  Vector<Scalar> g, previous = theta;
+  for (;;) {
+    progress.count_pass();
+    const Scalar J = problem.evaluate(theta, g);
+    if (!std::isfinite(J) || !std::isfinite(gradient_norm(g)) || !g.allFinite()) {
       // Keep the last parameters whose cost was finite (the starting ones at epoch 1).
-      if (epoch > 1) {
-        w = w_previous;
-        b = b_previous;
-      }
-      result.stop_reason = StopReason::non_finite;
+      theta = previous;
+      progress.stop(StopReason::non_finite);
       break;
     }
-    const bool settled =
-        epoch > 1 && std::abs(cost - result.cost) < options.tolerance;
-    result.cost = cost;
-    result.gradient_norm = norm;
-    result.cost_history.push_back(cost);
-    if (options.on_epoch && !options.on_epoch(EpochInfo<Scalar>{epoch, cost, norm, eta})) {
-      result.stop_reason = StopReason::callback;
+    if (progress.accept(J, problem.reported_gradient(g), eta, theta)) break;
+    if (!progress.can_pass()) {
+      progress.stop(StopReason::max_epochs);
       break;
     }
-    if (settled) {
-      result.stop_reason = StopReason::converged;
-      break;
-    }
-    // The optional gradient rule: max(|dJ/dw|_inf, |dJ/db|) <= gradient_tolerance (0 = off).
-    if (options.gradient_tolerance > 0 &&
-        std::max(gw.size() ? gw.cwiseAbs().maxCoeff() : Scalar(0), std::abs(gb)) <=
-            options.gradient_tolerance) {
-      result.stop_reason = StopReason::converged;
-      break;
-    }
-    if (epoch >= options.max_epochs) {
-      result.stop_reason = StopReason::max_epochs;
-      break;
-    }
-    w_previous = w;
-    b_previous = b;
-    // w <- w - eta dJ/dw, b <- b - eta dJ/db
-    w.noalias() -= eta * gw;
-    b -= eta * gb;
+    previous = theta;
+    // theta <- theta - eta dJ/dtheta
+    theta.noalias() -= eta * g;
   }
-  return result;
+  return progress.result();
 }
 
 }  // namespace detail

@@ -15,8 +15,9 @@
 #include <vector>
 
 #include "../base/config.hpp"
-#include "kernel.hpp"
-#include "objective.hpp"
+#include "chunks.hpp"
+#include "logistic.hpp"
+#include "targets.hpp"
 
 namespace logistic_neuron {
 namespace detail {
@@ -49,17 +50,19 @@ inline Layout hessian_layout(const Layout& kernel, Eigen::Index n) {
 /// order, so the result is bitwise identical for any thread count. Chunks are processed in
 /// windows so that at most a bounded number of (d+1) x (d+1) chunk sums exist at once; the order
 /// of the additions does not depend on the window.
-/// \param X n x d data (any storage order), bound without copying.
+/// \param X n x d data (any kind of X).
 /// \param targets the sample weights (the labels do not enter the Hessian).
 /// \param w the d weights, \param b the bias at which H is evaluated.
 /// \param threads the most threads to use (>= 1).
-template <class Scalar, int Order>
-AccumMatrix<Scalar> hessian_sums(const XRef<Scalar, Order>& X, const Targets<Scalar>& targets,
-                                 const Vector<Scalar>& w, Scalar b, int threads) {
+template <class Data>
+AccumMatrix<typename Data::scalar_type> hessian_sums(
+    const Data& X, const Targets<typename Data::scalar_type>& targets,
+    const Vector<typename Data::scalar_type>& w, typename Data::scalar_type b, int threads) {
+  using Scalar = typename Data::scalar_type;
   using Acc = Accum<Scalar>;
   using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
   const Eigen::Index n = X.rows(), d = X.cols(), p = d + 1;
-  const Layout layout = hessian_layout(layout_of(X), n);
+  const Layout layout = hessian_layout(X.layout(), n);
   const int workers = worker_count(layout.chunks, threads);
   const Scalar* weight = targets.weight_data();
 
@@ -95,17 +98,16 @@ AccumMatrix<Scalar> hessian_sums(const XRef<Scalar, Order>& X, const Targets<Sca
       const Eigen::Index end = std::min(n, (c + 1) * layout.chunk_rows);
       for (Eigen::Index row0 = c * layout.chunk_rows; row0 < end; row0 += layout.block_rows) {
         const Eigen::Index rows = std::min(layout.block_rows, end - row0);
-        block_logits(X, row0, rows, w, b, s.z.data());
+        X.logits(row0, rows, w, b, s.z.data());
         auto root = s.z.head(rows);
         for (Eigen::Index i = 0; i < rows; ++i) {
-          // sqrt(s a (1 - a)) = sqrt(s e) / (1 + e), e = exp(-|z|)
-          const Scalar e = std::exp(-std::abs(root[i]));
-          root[i] = std::sqrt(e) / (Scalar(1) + e);
+          // sqrt(s a (1 - a)) = sqrt(s) sqrt(e) / (1 + e), e = exp(-|z|)
+          root[i] = hessian_root(root[i]);
           if (weight) root[i] *= std::sqrt(weight[row0 + i]);
         }
         auto A = s.A.topRows(rows);
         // Scaled as it is copied, in A's storage order (scaling A row by row strides through it).
-        A.leftCols(d).noalias() = root.asDiagonal() * X.middleRows(row0, rows);
+        X.weighted_rows(row0, rows, root, A);
         A.col(d) = root;
         if constexpr (std::is_same_v<Acc, Scalar>) {
           sum.template selfadjointView<Eigen::Lower>().rankUpdate(A.transpose());

@@ -12,9 +12,10 @@
 #include <utility>
 #include <vector>
 
-#include "../base/options.hpp"
 #include "../base/config.hpp"
-#include "problem.hpp"
+#include "../base/options.hpp"
+#include "../base/result.hpp"
+#include "progress.hpp"
 
 namespace logistic_neuron {
 namespace detail {
@@ -165,9 +166,9 @@ LineSearchEnd wolfe_search(const ProblemT& problem, Progress<Scalar>& progress,
 /// converged at a gradient exactly 0.
 template <class Scalar, class ProblemT>
 FitResult<Scalar> lbfgs(const ProblemT& problem, const FitOptions<Scalar>& options,
-                        Vector<Scalar>& theta) {
+                        Vector<Scalar>& theta, IterateObserver<Scalar>* observer) {
   constexpr std::size_t memory = 10;
-  Progress<Scalar> progress(options);
+  Progress<Scalar> progress(options, observer);
   Vector<Scalar> g, p;
   if (!progress.can_pass()) {
     progress.stop(StopReason::max_epochs);
@@ -179,7 +180,7 @@ FitResult<Scalar> lbfgs(const ProblemT& problem, const FitOptions<Scalar>& optio
     progress.stop(StopReason::non_finite);
     return progress.result();
   }
-  if (progress.accept(J, problem.reported_gradient(g), Scalar(0))) return progress.result();
+  if (progress.accept(J, problem.reported_gradient(g), Scalar(0), theta)) return progress.result();
 
   std::deque<Vector<Scalar>> S, Y;
   std::deque<Scalar> rho;
@@ -246,7 +247,7 @@ FitResult<Scalar> lbfgs(const ProblemT& problem, const FitOptions<Scalar>& optio
     theta.swap(next.theta);
     g.swap(next.g);
     J = next.J;
-    if (progress.accept(J, problem.reported_gradient(g), next.t)) break;
+    if (progress.accept(J, problem.reported_gradient(g), next.t, theta)) break;
     if (!progress.can_pass()) {
       progress.stop(StopReason::max_epochs);
       break;

@@ -7,10 +7,11 @@
 
 #include <Eigen/Cholesky>
 
-#include "../base/options.hpp"
 #include "../base/config.hpp"
+#include "../base/options.hpp"
+#include "../base/result.hpp"
 #include "hessian.hpp"
-#include "problem.hpp"
+#include "progress.hpp"
 
 namespace logistic_neuron {
 namespace detail {
@@ -71,8 +72,8 @@ bool newton_direction(AccumMatrix<Scalar> H, const Vector<Scalar>& g, Vector<Sca
 /// no acceptable t: theta is the minimum to rounding).
 template <class Scalar, class ProblemT>
 FitResult<Scalar> newton(const ProblemT& problem, const FitOptions<Scalar>& options,
-                         Vector<Scalar>& theta) {
-  Progress<Scalar> progress(options);
+                         Vector<Scalar>& theta, IterateObserver<Scalar>* observer) {
+  Progress<Scalar> progress(options, observer);
   Vector<Scalar> g, g_trial, p, trial;
   progress.count_pass();
   Scalar J = problem.evaluate(theta, g);
@@ -80,7 +81,7 @@ FitResult<Scalar> newton(const ProblemT& problem, const FitOptions<Scalar>& opti
     progress.stop(StopReason::non_finite);
     return progress.result();
   }
-  if (progress.accept(J, problem.reported_gradient(g), Scalar(0))) return progress.result();
+  if (progress.accept(J, problem.reported_gradient(g), Scalar(0), theta)) return progress.result();
   for (;;) {
     if (g.isZero(0)) {  // exactly stationary: J is convex, so this is its minimum
       progress.stop(StopReason::converged);
@@ -129,7 +130,7 @@ FitResult<Scalar> newton(const ProblemT& problem, const FitOptions<Scalar>& opti
     theta.swap(trial);
     g.swap(g_trial);
     J = J_trial;
-    if (progress.accept(J, problem.reported_gradient(g), t)) break;
+    if (progress.accept(J, problem.reported_gradient(g), t, theta)) break;
   }
   return progress.result();
 }

@@ -1,124 +1,89 @@
 /// \file problem.hpp
-/// \brief The objective the solvers minimise, in the coordinates they work in (internal).
+/// \brief The one objective every solver minimises: J, its gradient, its Hessian and its
+/// Lipschitz bound over any kind of X, in the coordinates the solver works in (internal).
 ///
-/// Without a scaling, the coordinates are (w, b) themselves and the problem is Objective.
-/// With a scaling (column means mu and standard deviations sigma of X), the solvers work on
-/// centred and scaled coordinates (v, c), with a unit u_j per column:
+/// The data term is one fused pass over X (kernel.hpp):
+///   J(w, b)  = scale sum_i s_i [softplus(z_i) - y_i z_i] + (l2/2) ||w||^2
+///   dJ/dw    = scale X^T (s o (a - y)) + l2 w,      dJ/db = scale sum_i s_i (a_i - y_i)
+/// with scale = 1/S for the mean cost and 1 for the summed cost.
+///
+/// Coordinates. The solvers see one vector theta = (v; c) of d + 1 entries, the bias last.
+/// Without a scaling, (v, c) = (w, b). With a scaling (column means mu and standard deviations
+/// sigma of X, statistics.hpp) they are centred and scaled coordinates with a unit u_j per column:
 ///   w = v / u,  b = c - mu . w,   so  z = X w + b = ((X - mu) / u) v + c,
 /// which is a change of the features applied to the parameters instead of to X (X is never
-/// copied). The cost is J = (1/S) sum s_i loss_i + (l2/2) sum_j pi_j v_j^2, and either
+/// copied). The cost is J = scale sum s_i loss_i + (l2/2) sum_j pi_j v_j^2, and either
 ///  - u = sigma and pi_j = 1: standardization, the penalty on the standardized weights
-///    (FitOptions::standardize), or
-///  - u_j = sqrt(sigma_j^2 / 4 + l2) (for the mean cost) and pi_j = 1/u_j^2: the penalty on the
-///    original weights w, so this is a pure change of variables with the unscaled optimum; its
-///    units make the Hessian's diagonal about 1 (L-BFGS uses it as a preconditioner).
-/// The gradient follows from Objective's fused pass by the chain rule:
+///    (FitOptions::standardize, Penalty::standardized), or
+///  - u_j = sqrt(scale S sigma_j^2 / 4 + l2) and pi_j = 1/u_j^2 (Penalty::original): the penalty
+///    on the original weights w, so this is a pure change of variables with the unscaled
+///    optimum; its units make the Hessian's diagonal about 1 (L-BFGS uses it as a
+///    preconditioner).
+/// The gradient follows from the data term by the chain rule:
 ///   dJ/dv_j = (dJ/dw_j - mu_j dJ/db) / u_j + l2 pi_j v_j,   dJ/dc = dJ/db.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <limits>
 #include <vector>
 
-#include "../base/options.hpp"
 #include "../base/config.hpp"
+#include "../base/options.hpp"
 #include "hessian.hpp"
 #include "kernel.hpp"
-#include "objective.hpp"
+#include "logistic.hpp"
+#include "statistics.hpp"
+#include "targets.hpp"
 
 namespace logistic_neuron {
 namespace detail {
 
-/// Sample-weighted column means and standard deviations of X.
-template <class Scalar>
-struct Scaling {
-  Vector<Scalar> mean;                ///< mu_j
-  Vector<Scalar> sd;                  ///< sigma_j, 1 for a constant column
-  std::vector<unsigned char> constant;  ///< 1 where every positively weighted x_ij is the same
-};
-
-/// mu and sigma of every column in one pass (the kernel's layout; deterministic for any thread
-/// count). Weighted by s_i: mu_j = sum s_i x_ij / S, sigma_j^2 = sum s_i (x_ij - mu_j)^2 / S,
-/// accumulated as shifted sums around the first row (no cancellation for columns whose mean is
-/// large against their spread). A column with sum s_i (x_ij - x_0j)^2 == 0 is constant: sigma
-/// is taken as 1.
-template <class Scalar, int Order>
-Scaling<Scalar> column_scaling(const XRef<Scalar, Order>& X, const Targets<Scalar>& targets,
-                               int threads) {
-  using Acc = Accum<Scalar>;
-  const Eigen::Index n = X.rows(), d = X.cols();
-  const Layout layout = make_layout(n, d, sizeof(Scalar));
-  const Scalar* weight = targets.weight_data();
-  const Vector<Acc> shift = X.row(0).transpose().template cast<Acc>();
-  struct Sums {
-    Acc weight = 0;
-    Vector<Acc> first, second;  // sum s (x - shift), sum s (x - shift)^2
-  };
-  std::vector<Sums> chunk_sums(static_cast<std::size_t>(layout.chunks));
-  for (Sums& sums : chunk_sums) {
-    sums.first = Vector<Acc>::Zero(d);
-    sums.second = Vector<Acc>::Zero(d);
+/// The largest eigenvalue of a symmetric positive semidefinite operator of dimension `dim`, by
+/// power iteration: `apply(v)` returns the operator times v (in Accum precision). The Rayleigh
+/// quotient approaches it from below; for the step 1/L of gradient descent, which decreases J
+/// for every step below 2/L, an estimate within a factor of two is enough, and a generic start
+/// reaches one in a few iterations. Stops when the estimate settles to 1e-4 (at most 50 steps).
+template <class Scalar, class Apply>
+Accum<Scalar> largest_eigenvalue(Eigen::Index dim, const Apply& apply) {
+  // A generic, deterministic start: no eigenvector of a real dataset is orthogonal to it.
+  Vector<Scalar> v(dim);
+  for (Eigen::Index j = 0; j < dim; ++j) v[j] = Scalar(1) + Scalar((j * 7919) % 101) / 101;
+  v /= v.norm();
+  Accum<Scalar> lambda = 0;
+  for (int iteration = 0; iteration < 50; ++iteration) {
+    const Vector<Accum<Scalar>> next = apply(v);
+    const Accum<Scalar> rayleigh = next.dot(v.template cast<Accum<Scalar>>());  // |v| = 1
+    const Accum<Scalar> norm = next.norm();
+    if (!(norm > 0) || !std::isfinite(static_cast<double>(norm))) break;
+    v = (next / norm).template cast<Scalar>();
+    const bool settled = iteration >= 4 && std::abs(rayleigh - lambda) <= 1e-4 * rayleigh;
+    lambda = std::max(lambda, rayleigh);
+    if (settled) break;
   }
-  run_chunks(layout.chunks, worker_count(layout.chunks, threads), [&](Eigen::Index c, int) {
-    Sums& sums = chunk_sums[static_cast<std::size_t>(c)];
-    const Eigen::Index end = std::min(n, (c + 1) * layout.chunk_rows);
-    for (Eigen::Index i = c * layout.chunk_rows; i < end; ++i) {
-      const Acc s = weight ? Acc(weight[i]) : Acc(1);
-      sums.weight += s;
-      for (Eigen::Index j = 0; j < d; ++j) {
-        const Acc delta = Acc(X(i, j)) - shift[j];
-        sums.first[j] += s * delta;
-        sums.second[j] += s * delta * delta;
-      }
-    }
-  });
-  Sums total;
-  total.first = Vector<Acc>::Zero(d);
-  total.second = Vector<Acc>::Zero(d);
-  for (const Sums& sums : chunk_sums) {
-    total.weight += sums.weight;
-    total.first += sums.first;
-    total.second += sums.second;
-  }
-  Scaling<Scalar> scaling;
-  scaling.mean.resize(d);
-  scaling.sd.resize(d);
-  scaling.constant.assign(static_cast<std::size_t>(d), 0);
-  for (Eigen::Index j = 0; j < d; ++j) {
-    const Acc offset = total.first[j] / total.weight;
-    const Acc variance = std::max(Acc(0), total.second[j] / total.weight - offset * offset);
-    scaling.mean[j] = static_cast<Scalar>(shift[j] + offset);
-    const Scalar sd = static_cast<Scalar>(std::sqrt(variance));
-    const bool constant = !(total.second[j] > 0) || !(sd > 0) || !std::isfinite(sd);
-    scaling.constant[static_cast<std::size_t>(j)] = constant ? 1 : 0;
-    scaling.sd[j] = constant ? Scalar(1) : sd;
-  }
-  return scaling;
+  return lambda;
 }
 
 /// Where the L2 penalty falls when a Problem has a scaling.
 enum class Penalty {
   standardized,  ///< (l2/2) ||v||^2: FitOptions::standardize
-  original       ///< (l2/2) ||w||^2 = (l2/2) sum (v_j / sigma_j)^2: a pure change of variables
+  original       ///< (l2/2) ||w||^2 = (l2/2) sum (v_j / u_j)^2: a pure change of variables
 };
 
-/// J and its derivatives in the solvers' coordinates (see the file comment). Coordinates are
-/// either (w, b) kept apart, for gradient descent, or one vector theta = (w; b) of d + 1
-/// entries, for Newton and L-BFGS.
-template <class Scalar, int Order>
+/// J and its derivatives over (X, targets) in the solvers' coordinates (see the file comment).
+/// Data is a kind of X (e.g. DenseX); X, the targets and the scaling must outlive the Problem.
+template <class Data>
 class Problem {
  public:
+  using Scalar = typename Data::scalar_type;
   using Acc = Accum<Scalar>;
 
-  /// \param scaling nullptr for the plain problem; else the column scaling, which must outlive
-  ///   the Problem.
-  Problem(const XRef<Scalar, Order>& X, const Targets<Scalar>& targets, Scalar l2,
-          CostReduction reduction, int threads, const Scaling<Scalar>* scaling, Penalty penalty)
+  /// \param scaling nullptr for the plain problem; else the column scaling.
+  Problem(const Data& X, const Targets<Scalar>& targets, Scalar l2, CostReduction reduction,
+          int threads, const Scaling<Scalar>* scaling = nullptr,
+          Penalty penalty = Penalty::standardized)
       : m_X(X), m_targets(targets), m_l2(l2), m_threads(threads), m_scaling(scaling),
         m_change_of_variables(scaling != nullptr && penalty == Penalty::original),
-        m_objective(X, targets, scaling ? Scalar(0) : l2, reduction, threads),
         m_scale(reduction == CostReduction::mean ? Acc(1) / targets.total_weight : Acc(1)) {
     const Eigen::Index d = X.cols();
     m_penalty = Vector<Scalar>::Ones(d);
@@ -139,58 +104,74 @@ class Problem {
   }
 
   Eigen::Index n_features() const noexcept { return m_X.cols(); }
-  bool scaled() const noexcept { return m_scaling != nullptr; }
+  /// The kind of X the passes run over.
+  const Data& data() const noexcept { return m_X; }
+  const Targets<Scalar>& targets() const noexcept { return m_targets; }
+  int threads() const noexcept { return m_threads; }
 
-  /// (w, b) on the original scale from the solver's coordinates (v, c).
-  void to_original(const Vector<Scalar>& v, Scalar c, Vector<Scalar>& w, Scalar& b) const {
+  /// (w, b) on the original scale from theta = (v; c).
+  void to_original(const Vector<Scalar>& theta, Vector<Scalar>& w, Scalar& b) const {
+    const Eigen::Index d = n_features();
     if (!m_scaling) {
-      w = v;
-      b = c;
+      w = theta.head(d);
+      b = theta[d];
       return;
     }
     // w = v / u, b = c - mu . w
-    w = v.cwiseQuotient(m_unit);
-    b = static_cast<Scalar>(Acc(c) - m_scaling->mean.template cast<Acc>().dot(w.template cast<Acc>()));
+    w = theta.head(d).cwiseQuotient(m_unit);
+    b = static_cast<Scalar>(Acc(theta[d]) -
+                            m_scaling->mean.template cast<Acc>().dot(w.template cast<Acc>()));
   }
 
-  /// The solver's coordinates (v, c) of (w, b): v = u o w, c = b + mu . w.
-  void from_original(const Vector<Scalar>& w, Scalar b, Vector<Scalar>& v, Scalar& c) const {
+  /// theta = (v; c) of (w, b): v = u o w, c = b + mu . w.
+  Vector<Scalar> from_original(const Vector<Scalar>& w, Scalar b) const {
+    const Eigen::Index d = n_features();
+    Vector<Scalar> theta(d + 1);
     if (!m_scaling) {
-      v = w;
-      c = b;
-      return;
+      theta.head(d) = w;
+      theta[d] = b;
+      return theta;
     }
-    v = w.cwiseProduct(m_unit);
-    c = static_cast<Scalar>(Acc(b) + m_scaling->mean.template cast<Acc>().dot(w.template cast<Acc>()));
+    theta.head(d) = w.cwiseProduct(m_unit);
+    theta[d] = static_cast<Scalar>(Acc(b) + m_scaling->mean.template cast<Acc>().dot(
+                                                 w.template cast<Acc>()));
+    return theta;
   }
 
-  /// J(v, c) and its gradient (gv, gc): one fused pass over X.
-  Scalar evaluate(const Vector<Scalar>& v, Scalar c, Vector<Scalar>& gv, Scalar& gc) const {
-    if (!m_scaling) return m_objective.evaluate(v, c, gv, gc);
+  /// J(theta) and its gradient (d + 1 entries, the bias last): one fused pass over X.
+  Scalar evaluate(const Vector<Scalar>& theta, Vector<Scalar>& gradient) const {
+    const Eigen::Index d = n_features();
+    gradient.resize(d + 1);
+    if (!m_scaling) {
+      Vector<Scalar> w = theta.head(d);
+      Vector<Scalar> gw;
+      const Scalar J = data_term(w, theta[d], m_l2, gw, gradient[d]);
+      gradient.head(d) = gw;
+      return J;
+    }
     Vector<Scalar> w, gw;
     Scalar b, gb;
-    to_original(v, c, w, b);
-    const Scalar data = m_objective.evaluate(w, b, gw, gb);  // l2 = 0 here
-    gv.resize(v.size());
+    to_original(theta, w, b);
+    const Scalar data = data_term(w, b, Scalar(0), gw, gb);
     Acc penalty = 0;
-    for (Eigen::Index j = 0; j < v.size(); ++j) {
+    for (Eigen::Index j = 0; j < d; ++j) {
       // dJ/dv_j = (dJ/dw_j - mu_j dJ/db) / u_j + l2 pi_j v_j; exactly l2 pi_j v_j for a
       // constant column, whose standardized feature is 0.
       const Acc data_part = m_scaling->constant[static_cast<std::size_t>(j)]
                                 ? Acc(0)
                                 : (Acc(gw[j]) - Acc(m_scaling->mean[j]) * Acc(gb)) /
                                       Acc(m_unit[j]);
-      gv[j] = static_cast<Scalar>(data_part + Acc(m_l2) * Acc(m_penalty[j]) * Acc(v[j]));
-      penalty += Acc(m_penalty[j]) * Acc(v[j]) * Acc(v[j]);
+      gradient[j] = static_cast<Scalar>(data_part + Acc(m_l2) * Acc(m_penalty[j]) * Acc(theta[j]));
+      penalty += Acc(m_penalty[j]) * Acc(theta[j]) * Acc(theta[j]);
     }
-    gc = gb;
-    // J = (1/S) sum s_i loss_i + (l2/2) sum pi_j v_j^2
+    gradient[d] = gb;
+    // J = scale sum s_i loss_i + (l2/2) sum pi_j v_j^2
     return static_cast<Scalar>(Acc(data) + Acc(m_l2) / 2 * penalty);
   }
 
   /// The gradient that stopping rules and reports use, from the gradient in the solver's
-  /// coordinates (theta layout). Where the scaling is a pure change of variables
-  /// (Penalty::original), the gradient of the user's problem, with respect to (w, b):
+  /// coordinates. Where the scaling is a pure change of variables (Penalty::original), the
+  /// gradient of the user's problem, with respect to (w, b):
   ///   dJ/dw_j = u_j dJ/dv_j + mu_j dJ/dc,  dJ/db = dJ/dc;
   /// otherwise the gradient itself (for standardize: with respect to the standardized
   /// parameters, whose objective is the one minimised).
@@ -206,22 +187,10 @@ class Problem {
     return g;
   }
 
-  /// J(theta) and its gradient for theta = (v; c), d + 1 entries.
-  Scalar evaluate(const Vector<Scalar>& theta, Vector<Scalar>& gradient) const {
-    const Eigen::Index d = n_features();
-    Vector<Scalar> gv;
-    Scalar gc;
-    const Scalar J = evaluate(Vector<Scalar>(theta.head(d)), theta[d], gv, gc);
-    gradient.resize(d + 1);
-    gradient.head(d) = gv;
-    gradient[d] = gc;
-    return J;
-  }
-
-  /// The Hessian of J at theta = (v; c): (d+1) x (d+1), in the accumulation type. One pass.
+  /// The Hessian of J at theta: (d+1) x (d+1), in the accumulation type. One pass.
   ///   plain:  scale H + l2 diag(1, ..., 1, 0)
   ///   scaled: scale T^T H T + l2 diag(pi, 0), with T the Jacobian of (w, b) in (v, c):
-  ///           dw_j/dv_j = 1/sigma_j, db/dv_j = -mu_j/sigma_j, db/dc = 1
+  ///           dw_j/dv_j = 1/u_j, db/dv_j = -mu_j/u_j, db/dc = 1
   /// where H = hessian_sums at the original parameters. A constant column's row and column are 0
   /// but for the diagonal, l2 pi_j (or 1 when that is 0: its gradient entry is then 0, so any
   /// positive value leaves it unchanged).
@@ -229,7 +198,7 @@ class Problem {
     const Eigen::Index d = n_features();
     Vector<Scalar> w;
     Scalar b;
-    to_original(Vector<Scalar>(theta.head(d)), theta[d], w, b);
+    to_original(theta, w, b);
     AccumMatrix<Scalar> H = hessian_sums(m_X, m_targets, w, b, m_threads);
     if (m_scaling) {
       // H <- T^T H T, applied as column operations then row operations.
@@ -256,18 +225,18 @@ class Problem {
     return H;
   }
 
-  /// An upper bound L on the Lipschitz constant of the gradient in (v, c), for gradient
-  /// descent's step 1/L: lambda_max(T^T [X 1]^T diag(s) [X 1] T) scale / 4 + l2 max(pi), by
-  /// power iteration through the fused pass (Objective::lipschitz when there is no scaling).
+  /// L = lambda_max(T^T [X 1]^T diag(s) [X 1] T) scale / 4 + l2 max(pi), a bound on the
+  /// Lipschitz constant of the gradient in theta (sigmoid' <= 1/4), with lambda_max estimated by
+  /// power iteration from below; T is the identity without a scaling.
   Scalar lipschitz() const {
-    if (!m_scaling) return m_objective.lipschitz();
     const Eigen::Index d = n_features();
     const Acc lambda = largest_eigenvalue<Scalar>(d + 1, [&](const Vector<Scalar>& u) {
+      if (!m_scaling) return gram_times(Vector<Scalar>(u.head(d)), u[d]);
       Vector<Scalar> w;
       Scalar b;
-      to_original(Vector<Scalar>(u.head(d)), u[d], w, b);
+      to_original(u, w, b);
       // T^T [X 1]^T diag(s) [X 1] T u: the Gram product in the original coordinates, mapped back.
-      const Vector<Acc> product = m_objective.gram_times(w, b);
+      const Vector<Acc> product = gram_times(w, b);
       Vector<Acc> next(d + 1);
       for (Eigen::Index j = 0; j < d; ++j) {
         next[j] = m_scaling->constant[static_cast<std::size_t>(j)]
@@ -277,82 +246,66 @@ class Problem {
       next[d] = product[d];
       return next;
     });
-    return static_cast<Scalar>(lambda * m_scale / 4 + Acc(m_l2) * Acc(m_penalty.maxCoeff()));
+    const Acc penalty = m_scaling ? Acc(m_l2) * Acc(m_penalty.maxCoeff()) : Acc(m_l2);
+    return static_cast<Scalar>(lambda * m_scale / 4 + penalty);
+  }
+
+  /// The sums of one fused pass at (w, b) on the original scale: sum_i s_i [softplus(z_i) - y_i z_i],
+  /// sum_i s_i (a_i - y_i) and X^T (s o (a - y)), unscaled.
+  PassSums<Scalar> logistic_sums(const Vector<Scalar>& w, Scalar b) const {
+    const Scalar* sign = m_targets.sign.data();
+    const Scalar* weight = m_targets.weight_data();
+    return fused_pass(
+        m_X, w, b,
+        [sign, weight](Eigen::Index row0, Eigen::Index rows, Scalar* z, const auto& tick) {
+          return logistic_block(z, sign + row0, weight ? weight + row0 : nullptr, rows, tick);
+        },
+        m_threads);
   }
 
  private:
-  const XRef<Scalar, Order>& m_X;
+  /// The data term and the L2 penalty l2 on w, at (w, b) on the original scale:
+  /// J = scale sum_i s_i [softplus(z_i) - y_i z_i] + (l2/2) ||w||^2, with gw = dJ/dw and
+  /// gb = dJ/db (the bias is not penalised).
+  Scalar data_term(const Vector<Scalar>& w, Scalar b, Scalar l2, Vector<Scalar>& gw,
+                   Scalar& gb) const {
+    const PassSums<Scalar> sums = logistic_sums(w, b);
+    // dJ/dw = scale X^T (s o (a - y)) + l2 w
+    gw = (m_scale * sums.weights).template cast<Scalar>() + l2 * w;
+    // dJ/db = scale sum_i s_i (a_i - y_i)
+    gb = static_cast<Scalar>(m_scale * sums.bias);
+    // J = scale sum_i s_i [softplus(z_i) - y_i z_i] + (l2/2) ||w||^2
+    return static_cast<Scalar>(m_scale * sums.value + Acc(l2) / 2 * Acc(w.squaredNorm()));
+  }
+
+  /// [X 1]^T diag(s) [X 1] (w; b) in one fused pass: z = X w + b, r = s z, then (X^T r; sum r).
+  Vector<Acc> gram_times(const Vector<Scalar>& w, Scalar b) const {
+    const Scalar* weight = m_targets.weight_data();
+    const PassSums<Scalar> sums = fused_pass(
+        m_X, w, b,
+        [weight](Eigen::Index row0, Eigen::Index rows, Scalar* z, const auto&) {
+          if (weight) {
+            for (Eigen::Index i = 0; i < rows; ++i) z[i] *= weight[row0 + i];
+          }
+          return Scalar(0);
+        },
+        m_threads);
+    Vector<Acc> product(w.size() + 1);
+    product.head(w.size()) = sums.weights;
+    product[w.size()] = sums.bias;
+    return product;
+  }
+
+  const Data& m_X;
   const Targets<Scalar>& m_targets;
   Scalar m_l2;
   int m_threads;
   const Scaling<Scalar>* m_scaling;
   bool m_change_of_variables;  // scaled with Penalty::original
-  Objective<Scalar, Order> m_objective;
   Acc m_scale;
   Vector<Scalar> m_penalty;  // pi_j
   Vector<Scalar> m_unit;     // u_j: sigma_j, or the preconditioning units (Penalty::original)
 };
-
-/// The bookkeeping every iterative solver shares: epochs counted as passes over X, the cost
-/// history, the callback and the stopping rules, in the order gradient descent applies them.
-template <class Scalar>
-class Progress {
- public:
-  explicit Progress(const FitOptions<Scalar>& options) : m_options(options) {
-    m_result.cost = std::numeric_limits<Scalar>::quiet_NaN();
-    m_result.gradient_norm = std::numeric_limits<Scalar>::quiet_NaN();
-  }
-
-  /// True while another pass over X fits in max_epochs.
-  bool can_pass() const noexcept { return m_result.epochs < m_options.max_epochs; }
-  /// Counts one pass over X.
-  void count_pass() noexcept { ++m_result.epochs; }
-
-  /// Records an accepted iterate with cost J and gradient g (finite), reached with step length
-  /// `step`; returns true when the fit must stop (callback, tolerance or gradient tolerance).
-  bool accept(Scalar J, const Vector<Scalar>& g, Scalar step) {
-    const bool first = m_result.cost_history.empty();
-    const bool settled = !first && std::abs(J - m_result.cost) < m_options.tolerance;
-    m_result.cost = J;
-    m_result.gradient_norm = g.stableNorm();
-    m_result.learning_rate = step;
-    m_result.cost_history.push_back(J);
-    if (m_options.on_epoch &&
-        !m_options.on_epoch(EpochInfo<Scalar>{m_result.epochs, J, m_result.gradient_norm, step})) {
-      return stop(StopReason::callback);
-    }
-    if (settled) return stop(StopReason::converged);
-    if (m_options.gradient_tolerance > 0 && g.cwiseAbs().maxCoeff() <= m_options.gradient_tolerance) {
-      return stop(StopReason::converged);
-    }
-    return false;
-  }
-
-  /// Ends the fit for `reason`; returns true.
-  bool stop(StopReason reason) noexcept {
-    m_result.stop_reason = reason;
-    return true;
-  }
-
-  FitResult<Scalar>& result() noexcept { return m_result; }
-
- private:
-  const FitOptions<Scalar>& m_options;
-  FitResult<Scalar> m_result{};
-};
-
-/// True if J and every gradient entry are finite.
-template <class Scalar>
-bool all_finite(Scalar J, const Vector<Scalar>& g) {
-  return std::isfinite(J) && g.allFinite();
-}
-
-/// The tolerance within which two costs are equal to rounding: a step whose cost rises by less
-/// is not rejected for that alone.
-template <class Scalar>
-Scalar rounding_slack(Scalar J) {
-  return Scalar(16) * std::numeric_limits<Scalar>::epsilon() * std::abs(J);
-}
 
 }  // namespace detail
 }  // namespace logistic_neuron

@@ -4,262 +4,375 @@
 /// Without L2, J has a minimiser only if no hyperplane separates the classes: if some direction
 /// delta = (dw, db) != 0 has signed margins m_i(delta) = (2 y_i - 1)(x_i . dw + db) >= 0 for
 /// every sample, J keeps decreasing along it and the weights grow without bound. The rule is
-/// documented on logistic_neuron::Separation; this file implements it:
+/// documented on logistic_neuron::Separation; this file implements it, cheapest evidence first:
 ///
-///  - margins at the kept parameters (one forward pass): all > 0 certifies complete separation;
-///  - the direction the fit's own iterates moved in over the second half of the run (snapshots
-///    through the wrapped on_epoch callback);
-///  - when that is not conclusive, a Newton probe: up to separation_probe_max_steps damped Newton
-///    steps on the summed cost from the kept parameters, in scratch variables (the fit's result is
-///    not changed). Newton is affine invariant, so it runs away along a separating direction in a
-///    few steps even when the margin is tiny compared with the data's scale (breast cancer: about
-///    13 steps from zero), where gradient descent needs millions of epochs. On data with a
-///    minimiser it converges (quadratically) and stops.
+///  1. A certificate of overlap from a strided subsample of the rows: if Newton's method on the
+///     subsample converges to a finite optimum at which its Hessian has full rank, then no
+///     direction has non-negative margins on every subsample row (Stiemke's lemma), so none has
+///     on every row of X either: the classes overlap, and nothing else is checked. On data whose
+///     classes overlap this is the usual end, and it reads only the subsample.
+///  2. The margins at the kept parameters and along the move of the fit's own iterates (one pass
+///     over X): all margins > 0 certifies complete separation; a move that grew the weights along
+///     a direction that separates the data weakly is quasi-complete separation.
+///  3. When neither decided and the iterates were still growing, a Newton probe on all of X from
+///     the kept parameters, in scratch variables. Newton is affine invariant, so on separable data
+///     it runs away along a separating direction in a few steps even when the margin is tiny for
+///     the data's scale (breast cancer: about 13 steps); with a minimiser it converges and stops.
+/// Both Newton runs are the library's one Newton solver (newton.hpp) on the summed cost.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <limits>
+#include <vector>
 
 #include <Eigen/Cholesky>
 
-#include "../base/options.hpp"
 #include "../base/config.hpp"
+#include "../base/options.hpp"
+#include "../base/result.hpp"
+#include "chunks.hpp"
+#include "dense.hpp"
 #include "hessian.hpp"
-#include "kernel.hpp"
-#include "objective.hpp"
+#include "newton.hpp"
+#include "problem.hpp"
+#include "progress.hpp"
+#include "targets.hpp"
 
 namespace logistic_neuron {
 namespace detail {
 
-/// Keeps snapshots of the iterates a solver reports through on_epoch, for check_separation.
+/// The margin (2y - 1) z at or beyond which Separation::confident counts a sample: the model then
+/// gives its true class a probability above 1 - 4.6e-5.
 template <class Scalar>
-class SeparationProbe {
+inline constexpr Scalar separation_confident_margin = Scalar(10);
+/// The largest ratio max(-m_i(delta)) / max(m_i(delta)) for which a direction delta in which
+/// the weights grew is taken as separating (see Separation::direction_overlap).
+template <class Scalar>
+inline constexpr Scalar separation_overlap_limit = Scalar(0.01);
+/// The full Newton probe runs only when the fit's iterates were still growing:
+/// weight_growth > 1 + this (or the fit reported fewer than two iterates).
+template <class Scalar>
+inline constexpr Scalar separation_probe_min_growth = Scalar(1e-3);
+/// A Newton probe runs only for d + 1 <= this many parameters ...
+inline constexpr Eigen::Index separation_probe_max_features = 2000;
+/// ... and (the full probe) when n (d + 1)^2, the work of one Hessian, is at most this.
+inline constexpr double separation_probe_max_work = 4e9;
+/// The most Newton steps a probe takes.
+inline constexpr Eigen::Index separation_probe_max_steps = 50;
+/// The rows of the subsample of rule 1: max(512, 16 (d + 1)), taken only when X has at least
+/// twice as many rows.
+inline Eigen::Index separation_subsample_rows(Eigen::Index d) {
+  return std::max<Eigen::Index>(512, 16 * (d + 1));
+}
+
+/// Keeps snapshots of the iterates a solver accepts, on the original scale, at the 1st, 2nd,
+/// 4th, 8th, ... (the two latest), for rule 2.
+template <class ProblemT>
+class SeparationRecorder final : public IterateObserver<typename ProblemT::Scalar> {
  public:
-  /// \param options the user's options (kept by reference; must outlive the probe).
-  /// \param w, b the variables the solver updates in place; read at every on_epoch call.
-  SeparationProbe(const FitOptions<Scalar>& options, const Vector<Scalar>& w, const Scalar& b)
-      : m_user(options), m_w(w), m_b(b), m_active(options.l2 == 0 && options.check_separation) {
-    if (!m_active) return;
-    m_options = options;
-    m_options.on_epoch = [this](const EpochInfo<Scalar>& info) {
-      record();
-      return m_user.on_epoch ? m_user.on_epoch(info) : true;
-    };
-  }
-  SeparationProbe(const SeparationProbe&) = delete;
-  SeparationProbe& operator=(const SeparationProbe&) = delete;
+  using Scalar = typename ProblemT::Scalar;
 
-  /// The options to hand to the solver: the user's, with on_epoch wrapped when the check runs
-  /// (l2 == 0 and check_separation).
-  const FitOptions<Scalar>& options() const noexcept { return m_active ? m_options : m_user; }
+  explicit SeparationRecorder(const ProblemT& problem) : m_problem(problem) {}
 
-  /// Fills result.separation for the parameters (w, b) the fit kept, over the data it used.
-  template <int Order>
-  void finish(const XRef<Scalar, Order>& X, const Targets<Scalar>& targets,
-              const Vector<Scalar>& w, Scalar b, int threads, FitResult<Scalar>& result) const {
-    if (!m_active) return;
-    // The reference: the latest snapshot taken at most half-way through the reported iterates.
-    const Snapshot* reference = nullptr;
-    if (m_latest.epoch > 0 && 2 * m_latest.epoch <= m_calls) {
-      reference = &m_latest;
-    } else if (m_older.epoch > 0 && 2 * m_older.epoch <= m_calls) {
-      reference = &m_older;
-    }
-    check_separation(X, targets, w, b, reference ? &reference->w : nullptr,
-                     reference ? reference->b : Scalar(0), reference ? reference->epoch : 0,
-                     threads, result.separation);
+  bool accepted(Eigen::Index count, const Vector<Scalar>& theta) override {
+    m_calls = count;
+    if ((count & (count - 1)) != 0) return true;  // snapshots at 1, 2, 4, 8, ...
+    std::swap(m_older, m_latest);
+    m_latest.epoch = count;
+    m_problem.to_original(theta, m_latest.w, m_latest.b);
+    return true;
   }
 
- private:
+  /// The reference of rule 2: the latest snapshot taken at most half-way through the accepted
+  /// iterates, or null if there is none.
   struct Snapshot {
     Eigen::Index epoch = 0;
     Vector<Scalar> w;
     Scalar b = 0;
   };
-
-  void record() {
-    ++m_calls;
-    if ((m_calls & (m_calls - 1)) != 0) return;  // snapshots at calls 1, 2, 4, 8, ...
-    std::swap(m_older, m_latest);
-    m_latest.epoch = m_calls;
-    m_latest.w = m_w;
-    m_latest.b = m_b;
+  const Snapshot* reference() const noexcept {
+    if (m_latest.epoch > 0 && 2 * m_latest.epoch <= m_calls) return &m_latest;
+    if (m_older.epoch > 0 && 2 * m_older.epoch <= m_calls) return &m_older;
+    return nullptr;
   }
 
-  const FitOptions<Scalar>& m_user;
-  FitOptions<Scalar> m_options{};
-  const Vector<Scalar>& m_w;
-  const Scalar& m_b;
-  bool m_active;
+ private:
+  const ProblemT& m_problem;
   Eigen::Index m_calls = 0;
   Snapshot m_latest{}, m_older{};
 };
 
-/// The summed cost sum_i s_i softplus(u_i), u_i = t_i z_i, at logits z; fills r_i = s_i (a_i - y_i)
-/// = s_i t_i sigmoid(u_i) when r is not null.
+/// What one pass gathers about the margins m_i = (2 y_i - 1) z_i at (w, b), and about the margins
+/// of the move from (w_ref, b_ref): samples of weight 0 are ignored.
 template <class Scalar>
-Accum<Scalar> probe_cost(const Vector<Scalar>& z, const Targets<Scalar>& targets, Vector<Scalar>* r) {
-  const Scalar* weight = targets.weight_data();
-  Accum<Scalar> total = 0;
-  for (Eigen::Index i = 0; i < z.size(); ++i) {
-    const Scalar s = weight ? weight[i] : Scalar(1);
-    const Scalar u = targets.sign[i] * z[i];
-    const Scalar e = std::exp(-std::abs(u));
-    // softplus(u) = max(u, 0) + log1p(e^-|u|)
-    total += static_cast<Accum<Scalar>>(s * (std::max(u, Scalar(0)) + std::log1p(e)));
-    if (r) (*r)[i] = s * targets.sign[i] * ((u >= 0 ? Scalar(1) : e) / (Scalar(1) + e));
+struct MarginStats {
+  Eigen::Index misclassified = 0;  ///< m_i <= 0
+  Eigen::Index confident = 0;      ///< m_i >= separation_confident_margin
+  Scalar min_margin = std::numeric_limits<Scalar>::infinity();
+  Scalar max_abs_logit = 0;
+  Scalar move_positive = 0;  ///< max_i m_i(delta), delta the move from the reference
+  Scalar move_negative = 0;  ///< max_i -m_i(delta)
+
+  void add(const MarginStats& other) {
+    misclassified += other.misclassified;
+    confident += other.confident;
+    min_margin = std::min(min_margin, other.min_margin);
+    max_abs_logit = std::max(max_abs_logit, other.max_abs_logit);
+    move_positive = std::max(move_positive, other.move_positive);
+    move_negative = std::max(move_negative, other.move_negative);
   }
+  /// max(-m(delta)) / max(m(delta)): infinite when no margin of the move is positive.
+  Scalar move_overlap() const {
+    return move_positive > 0 ? move_negative / move_positive
+                             : std::numeric_limits<Scalar>::infinity();
+  }
+};
+
+/// The margin statistics at (w, b) and, when w_ref is not null, of the move from (w_ref, b_ref),
+/// in one pass over X (both logits of a block from one read of it).
+template <class Data>
+MarginStats<typename Data::scalar_type> margin_pass(
+    const Data& X, const Targets<typename Data::scalar_type>& targets,
+    const Vector<typename Data::scalar_type>& w, typename Data::scalar_type b,
+    const Vector<typename Data::scalar_type>* w_ref, typename Data::scalar_type b_ref,
+    int threads) {
+  using Scalar = typename Data::scalar_type;
+  const Eigen::Index n = X.rows();
+  const Layout layout = X.layout();
+  const int workers = worker_count(layout.chunks, threads);
+  std::vector<Vector<Scalar>> z(static_cast<std::size_t>(workers), Vector<Scalar>(layout.block_rows));
+  std::vector<Vector<Scalar>> z_ref(static_cast<std::size_t>(workers),
+                                    Vector<Scalar>(w_ref ? layout.block_rows : 0));
+  std::vector<MarginStats<Scalar>> chunk_stats(static_cast<std::size_t>(layout.chunks));
+  const Scalar* weight = targets.weight_data();
+  run_chunks(layout.chunks, workers, [&](Eigen::Index c, int worker) {
+    MarginStats<Scalar>& stats = chunk_stats[static_cast<std::size_t>(c)];
+    Scalar* zb = z[static_cast<std::size_t>(worker)].data();
+    Scalar* zr = z_ref[static_cast<std::size_t>(worker)].data();
+    const ChunkRows chunk = chunk_rows(layout, n, c);
+    for (Eigen::Index row0 = chunk.begin; row0 < chunk.end; row0 += layout.block_rows) {
+      const Eigen::Index rows = std::min(layout.block_rows, chunk.end - row0);
+      X.logits(row0, rows, w, b, zb);
+      if (w_ref) X.logits(row0, rows, *w_ref, b_ref, zr);
+      for (Eigen::Index k = 0; k < rows; ++k) {
+        const Eigen::Index i = row0 + k;
+        if (weight && !(weight[i] > 0)) continue;
+        const Scalar m = -targets.sign[i] * zb[k];  // (2 y_i - 1) z_i
+        stats.min_margin = std::min(stats.min_margin, m);
+        stats.max_abs_logit = std::max(stats.max_abs_logit, std::abs(zb[k]));
+        if (!(m > 0)) ++stats.misclassified;
+        if (m >= separation_confident_margin<Scalar>) ++stats.confident;
+        if (w_ref) {
+          const Scalar move = -targets.sign[i] * (zb[k] - zr[k]);
+          stats.move_positive = std::max(stats.move_positive, move);
+          stats.move_negative = std::max(stats.move_negative, -move);
+        }
+      }
+    }
+  });
+  MarginStats<Scalar> total;
+  for (const MarginStats<Scalar>& stats : chunk_stats) total.add(stats);
   return total;
 }
 
-/// Counts samples of positive weight with margin (2 y_i - 1) z_i <= 0.
-template <class Scalar>
-Eigen::Index count_misclassified(const Vector<Scalar>& z, const Targets<Scalar>& targets) {
-  const Scalar* weight = targets.weight_data();
-  Eigen::Index count = 0;
-  for (Eigen::Index i = 0; i < z.size(); ++i) {
-    if (weight && !(weight[i] > 0)) continue;
-    if (!(-targets.sign[i] * z[i] > 0)) ++count;
+/// True if the symmetric positive semi-definite H has full rank to working precision: its
+/// equilibrated form E H E (unit diagonal) has a Cholesky factor whose smallest pivot squared is
+/// at least 1e-10.
+template <class Matrix>
+bool full_rank(const Matrix& H) {
+  using Acc = typename Matrix::Scalar;
+  const Eigen::Index size = H.rows();
+  Eigen::Matrix<Acc, Eigen::Dynamic, 1> E(size);
+  for (Eigen::Index j = 0; j < size; ++j) {
+    if (!(H(j, j) > 0)) return false;
+    E[j] = Acc(1) / std::sqrt(H(j, j));
   }
-  return count;
+  const Matrix equilibrated = E.asDiagonal() * H * E.asDiagonal();
+  const Eigen::LLT<Matrix> llt(equilibrated);
+  if (llt.info() != Eigen::Success) return false;
+  const auto pivots = llt.matrixLLT().diagonal();
+  return pivots.allFinite() && pivots.cwiseAbs2().minCoeff() >= Acc(1e-10);
 }
 
-/// max_i(-m_i) / max_i(m_i) for the margins m_i = (2 y_i - 1)(z_i - z0_i) of the move from the
-/// logits z0 to z (infinite when no margin is positive).
-template <class Scalar>
-Scalar move_overlap(const Vector<Scalar>& z, const Vector<Scalar>& z0, const Targets<Scalar>& targets) {
-  const Scalar* weight = targets.weight_data();
-  Scalar most_positive = 0, most_negative = 0;
-  for (Eigen::Index i = 0; i < z.size(); ++i) {
-    if (weight && !(weight[i] > 0)) continue;
-    const Scalar m = -targets.sign[i] * (z[i] - z0[i]);
-    most_positive = std::max(most_positive, m);
-    most_negative = std::max(most_negative, -m);
-  }
-  return most_positive > 0 ? most_negative / most_positive : std::numeric_limits<Scalar>::infinity();
-}
+/// Stops a probe once every sample of positive weight is on its side (a certificate of complete
+/// separation), and remembers the size of the probe's last step.
+template <class ProblemT>
+class ProbeWatch final : public IterateObserver<typename ProblemT::Scalar> {
+ public:
+  using Scalar = typename ProblemT::Scalar;
 
-/// Damped Newton steps on the summed cost from (w, b), which it updates; stops when the iterate
-/// separates every sample, when the Newton decrement is negligible (a minimiser), when no step
-/// lowers the cost, or after max_steps. Returns the steps taken.
-template <class Scalar, int Order>
-Eigen::Index newton_probe(const XRef<Scalar, Order>& X, const Targets<Scalar>& targets,
-                          Vector<Scalar>& w, Scalar& b, int threads, Eigen::Index max_steps) {
-  using Acc = Accum<Scalar>;
-  const Eigen::Index d = X.cols();
-  Vector<Scalar> z, r(X.rows()), z_trial;
-  forward_pass(X, w, b, z, threads);
-  Acc cost = probe_cost(z, targets, &r);
-  Eigen::Index steps = 0;
-  for (; steps < max_steps; ++steps) {
-    if (count_misclassified(z, targets) == 0) break;
-    // g = sum_i r_i [x_i; 1], H = sum_i s_i a_i (1 - a_i) [x_i; 1][x_i; 1]^T (unscaled)
-    Vector<Acc> g(d + 1);
-    g.head(d) = (X.transpose() * r).template cast<Acc>();
-    g[d] = static_cast<Acc>(r.sum());
-    AccumMatrix<Scalar> H = hessian_sums(X, targets, w, b, threads);
-    // A tiny ridge keeps the solve defined when the Hessian degenerates (saturated samples).
-    const Acc ridge = Acc(1e-10) * std::max(H.diagonal().maxCoeff(), Acc(0)) +
-                      std::numeric_limits<Acc>::min();
-    H.diagonal().array() += ridge;
-    const Vector<Acc> step = H.ldlt().solve(g);
-    const Acc decrement = g.dot(step);  // Newton decrement squared
-    if (!std::isfinite(static_cast<double>(decrement)) || !(decrement > 0) ||
-        decrement <= Acc(1e-12) * (cost + Acc(1))) {
-      break;  // at a minimiser (or the solve failed): no run-away
+  explicit ProbeWatch(const ProblemT& problem) : m_problem(problem) {}
+
+  bool accepted(Eigen::Index count, const Vector<Scalar>& theta) override {
+    if (count > 1) {
+      const Scalar size = std::max(theta.stableNorm(), std::numeric_limits<Scalar>::min());
+      m_last_step = (theta - m_previous).stableNorm() / size;
     }
-    // Backtracking (Armijo) line search on the summed cost.
-    Acc alpha = 1;
-    bool accepted = false;
-    for (int halving = 0; halving < 40; ++halving, alpha /= 2) {
-      const Vector<Scalar> w_trial = (w.template cast<Acc>() - alpha * step.head(d)).template cast<Scalar>();
-      const Scalar b_trial = static_cast<Scalar>(static_cast<Acc>(b) - alpha * step[d]);
-      if (!w_trial.allFinite() || !std::isfinite(b_trial)) continue;
-      forward_pass(X, w_trial, b_trial, z_trial, threads);
-      const Acc trial = probe_cost(z_trial, targets, static_cast<Vector<Scalar>*>(nullptr));
-      if (trial <= cost - Acc(1e-4) * alpha * decrement) {
-        w = w_trial;
-        b = b_trial;
-        z.swap(z_trial);
-        cost = probe_cost(z, targets, &r);
-        accepted = true;
-        break;
-      }
-    }
-    if (!accepted) break;
+    m_previous = theta;
+    Vector<Scalar> w;
+    Scalar b;
+    m_problem.to_original(theta, w, b);
+    const MarginStats<Scalar> stats = margin_pass(m_problem.data(), m_problem.targets(), w, b,
+                                                  nullptr, Scalar(0), m_problem.threads());
+    m_misclassified = stats.misclassified;
+    return m_misclassified > 0;
   }
-  return steps;
+
+  Eigen::Index misclassified() const noexcept { return m_misclassified; }
+  /// ||theta_k - theta_{k-1}|| / ||theta_k|| of the last step (infinite before the first).
+  Scalar last_step() const noexcept { return m_last_step; }
+
+ private:
+  const ProblemT& m_problem;
+  Vector<Scalar> m_previous;
+  Eigen::Index m_misclassified = 0;
+  Scalar m_last_step = std::numeric_limits<Scalar>::infinity();
+};
+
+/// How a Newton probe on the summed cost ended.
+template <class Scalar>
+struct ProbeOutcome {
+  Eigen::Index steps = 0;          ///< accepted Newton steps
+  Eigen::Index misclassified = 0;  ///< at the probe's end
+  bool converged = false;          ///< Newton stopped by its tolerance
+  Scalar last_step = 0;            ///< relative size of its last step
+  Vector<Scalar> w;                ///< the probe's parameters at its end
+  Scalar b = 0;
+};
+
+/// Up to separation_probe_max_steps Newton steps on the summed cost over X from (w, b), by the
+/// library's Newton solver; stops when every sample is on its side (complete separation), when
+/// J changes by less than 1e-12 (J + 1) (a minimiser, or a run-away gone far), or when no step
+/// lowers J.
+template <class Data>
+ProbeOutcome<typename Data::scalar_type> newton_probe(
+    const Data& X, const Targets<typename Data::scalar_type>& targets,
+    const Vector<typename Data::scalar_type>& w, typename Data::scalar_type b, int threads) {
+  using Scalar = typename Data::scalar_type;
+  const Problem<Data> problem(X, targets, Scalar(0), CostReduction::sum, threads);
+  ProbeWatch<Problem<Data>> watch(problem);
+  Vector<Scalar> theta = problem.from_original(w, b);
+  Vector<Scalar> g;
+  const Scalar J0 = problem.evaluate(theta, g);
+  FitOptions<Scalar> options;
+  options.tolerance = Scalar(1e-12) * (std::abs(J0) + 1);
+  // A Hessian and a few line-search trials a step.
+  options.max_epochs = 4 * separation_probe_max_steps;
+  const FitResult<Scalar> result = newton(problem, options, theta, &watch);
+  ProbeOutcome<Scalar> outcome;
+  outcome.steps = static_cast<Eigen::Index>(result.cost_history.size()) - 1;
+  outcome.misclassified = watch.misclassified();
+  outcome.converged = result.stop_reason == StopReason::converged;
+  outcome.last_step = watch.last_step();
+  problem.to_original(theta, outcome.w, outcome.b);
+  return outcome;
 }
 
-/// The rule documented on logistic_neuron::Separation; fills `out`. w_ref is null when the fit
-/// reported fewer than two iterates.
-template <class Scalar, int Order>
-void check_separation(const XRef<Scalar, Order>& X, const Targets<Scalar>& targets,
-                      const Vector<Scalar>& w, Scalar b, const Vector<Scalar>* w_ref,
-                      Scalar b_ref, Eigen::Index reference_epoch, int threads,
-                      Separation<Scalar>& out) {
-  out = Separation<Scalar>{};
-  out.checked = true;
-  const Scalar* weight = targets.weight_data();
+/// Rule 1: true if Newton on a strided subsample of the rows of positive weight converges to a
+/// finite optimum with a full-rank Hessian, which certifies that the classes of X overlap.
+/// `rows` is set to the subsample's size (0 when X is too small for a subsample to save work).
+template <class Data>
+bool overlap_certified(const Data& X, const Targets<typename Data::scalar_type>& targets,
+                       const Vector<typename Data::scalar_type>& w, typename Data::scalar_type b,
+                       Eigen::Index& rows) {
+  using Scalar = typename Data::scalar_type;
   const Eigen::Index n = X.rows(), d = X.cols();
-
-  // 1. Margins at the kept parameters.
-  Vector<Scalar> z;
-  forward_pass(X, w, b, z, threads);
-  Scalar min_margin = std::numeric_limits<Scalar>::infinity();
-  for (Eigen::Index i = 0; i < n; ++i) {
-    if (weight && !(weight[i] > 0)) continue;
-    const Scalar m = -targets.sign[i] * z[i];  // (2 y_i - 1) z_i
-    min_margin = std::min(min_margin, m);
-    out.max_abs_logit = std::max(out.max_abs_logit, std::abs(z[i]));
-    if (!(m > 0)) ++out.misclassified;
-    if (m >= separation_confident_margin<Scalar>) ++out.confident;
+  rows = 0;
+  const Eigen::Index m = separation_subsample_rows(d);
+  if (d + 1 > separation_probe_max_features || n < 2 * m) return false;
+  const Scalar* weight = targets.weight_data();
+  std::vector<Eigen::Index> picked;
+  picked.reserve(static_cast<std::size_t>(m));
+  for (Eigen::Index k = 0; k < m; ++k) {
+    const Eigen::Index i = k * n / m;  // strided, deterministic
+    if (!weight || weight[i] > 0) picked.push_back(i);
   }
-  out.min_margin = min_margin;
+  rows = static_cast<Eigen::Index>(picked.size());
+  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> Xs(rows, d);
+  Targets<Scalar> sub;
+  sub.sign.resize(rows);
+  if (weight) sub.weight.resize(rows);
+  sub.total_weight = 0;
+  for (Eigen::Index k = 0; k < rows; ++k) {
+    const Eigen::Index i = picked[static_cast<std::size_t>(k)];
+    X.copy_row(i, Xs.row(k));
+    sub.sign[k] = targets.sign[i];
+    if (weight) sub.weight[k] = weight[i];
+    sub.total_weight += weight ? Accum<Scalar>(weight[i]) : Accum<Scalar>(1);
+  }
+  const XRef<Scalar, Eigen::ColMajor> Xr(Xs);
+  const DenseX<Scalar, Eigen::ColMajor> data(Xr);
+  const ProbeOutcome<Scalar> probe = newton_probe(data, sub, w, b, 1);
+  if (!probe.converged || probe.misclassified == 0 || !(probe.last_step <= Scalar(1e-4))) {
+    return false;
+  }
+  return full_rank(hessian_sums(data, sub, probe.w, probe.b, 1));
+}
+
+/// The rule documented on logistic_neuron::Separation, for the parameters (w, b) a fit kept over
+/// (X, targets), with the snapshots the recorder kept of its iterates.
+template <class Data, class Recorder>
+Separation<typename Data::scalar_type> check_separation(
+    const Data& X, const Targets<typename Data::scalar_type>& targets,
+    const Vector<typename Data::scalar_type>& w, typename Data::scalar_type b,
+    const Recorder& recorder, int threads) {
+  using Scalar = typename Data::scalar_type;
+  Separation<Scalar> out;
+  out.checked = true;
+  const Eigen::Index n = X.rows(), d = X.cols();
   out.weight_norm = std::hypot(w.stableNorm(), b);  // ||(w, b)||
+
+  // 1. Overlap certified on a subsample: no separation.
+  if (overlap_certified(X, targets, w, b, out.subsample_rows)) {
+    out.overlap_certified = true;
+    return out;
+  }
+
+  // 2. Margins at the kept parameters, and of the move from the reference snapshot.
+  const auto* reference = recorder.reference();
+  const MarginStats<Scalar> stats = margin_pass(X, targets, w, b, reference ? &reference->w : nullptr,
+                                                reference ? reference->b : Scalar(0), threads);
+  out.misclassified = stats.misclassified;
+  out.confident = stats.confident;
+  out.min_margin = stats.min_margin;
+  out.max_abs_logit = stats.max_abs_logit;
   if (out.misclassified == 0) {
     out.detected = true;
     out.kind = SeparationKind::complete;
   }
-
-  // 2. The direction of the fit's own iterates over the second half of the run (reported as
-  //    evidence even when rule 1 already decided).
-  if (w_ref != nullptr) {
-    out.reference_epoch = reference_epoch;
-    const Scalar ref_norm = std::hypot(w_ref->stableNorm(), b_ref);
+  if (reference) {
+    out.reference_epoch = reference->epoch;
+    const Scalar ref_norm = std::hypot(reference->w.stableNorm(), reference->b);
     out.weight_growth = ref_norm > 0 ? out.weight_norm / ref_norm
                                      : std::numeric_limits<Scalar>::infinity();
-    Vector<Scalar> z_ref;
-    forward_pass(X, *w_ref, b_ref, z_ref, threads);
-    out.direction_overlap = move_overlap(z, z_ref, targets);
+    out.direction_overlap = stats.move_overlap();
     if (!out.detected && out.weight_growth > 1 &&
         out.direction_overlap <= separation_overlap_limit<Scalar>) {
       out.detected = true;
       out.kind = SeparationKind::quasi_complete;
     }
   }
-  if (out.detected) return;
+  if (out.detected) return out;
   // Iterates that have settled: a minimiser, no probe needed.
-  if (w_ref != nullptr && !(out.weight_growth > Scalar(1) + separation_probe_min_growth<Scalar>)) {
-    return;
+  if (reference && !(out.weight_growth > Scalar(1) + separation_probe_min_growth<Scalar>)) {
+    return out;
   }
 
-  // 3. The Newton probe, where its Hessian is affordable.
+  // 3. The Newton probe over all of X, where its Hessian is affordable.
   const double hessian_work = static_cast<double>(n) * static_cast<double>(d + 1) *
                               static_cast<double>(d + 1);
-  if (d + 1 > separation_probe_max_features || hessian_work > separation_probe_max_work) return;
-  Vector<Scalar> w_probe = w;
-  Scalar b_probe = b;
-  out.probe_steps = newton_probe(X, targets, w_probe, b_probe, threads,
-                                 separation_probe_max_steps);
-  Vector<Scalar> z_probe;
-  forward_pass(X, w_probe, b_probe, z_probe, threads);
-  out.probe_misclassified = count_misclassified(z_probe, targets);
-  const Scalar probe_norm = std::hypot(w_probe.stableNorm(), b_probe);
+  if (d + 1 > separation_probe_max_features || hessian_work > separation_probe_max_work) {
+    return out;
+  }
+  const ProbeOutcome<Scalar> probe = newton_probe(X, targets, w, b, threads);
+  out.probe_steps = probe.steps;
+  out.probe_misclassified = probe.misclassified;
+  const Scalar probe_norm = std::hypot(probe.w.stableNorm(), probe.b);
   out.probe_weight_growth = out.weight_norm > 0 ? probe_norm / out.weight_norm
                                                 : std::numeric_limits<Scalar>::infinity();
-  out.probe_direction_overlap = move_overlap(z_probe, z, targets);
+  out.probe_direction_overlap = margin_pass(X, targets, probe.w, probe.b, &w, b, threads).move_overlap();
   if (out.probe_misclassified == 0) {
     out.detected = true;
     out.kind = SeparationKind::complete;
@@ -268,6 +381,7 @@ void check_separation(const XRef<Scalar, Order>& X, const Targets<Scalar>& targe
     out.detected = true;
     out.kind = SeparationKind::quasi_complete;
   }
+  return out;
 }
 
 }  // namespace detail

@@ -1,13 +1,14 @@
 /// \file validate.hpp
-/// \brief Checks of user input, with messages that name the call, what was expected and what came
-/// (internal).
+/// \brief Checks of user input, each written once, with messages that name the call, what was
+/// expected and what came (internal).
 #pragma once
 
 #include <cmath>
 #include <stdexcept>
 #include <string>
 
-#include "../base/options.hpp"
+#include <Eigen/Core>
+
 #include "../base/config.hpp"
 #include "../base/text.hpp"
 
@@ -18,11 +19,21 @@ inline std::string prefix(const char* caller) { return std::string(caller) + ": 
 
 /// X must have at least one row and one column.
 template <class Derived>
-void require_non_empty(const char* caller, const Eigen::MatrixBase<Derived>& X) {
+void require_non_empty(const char* caller, const Eigen::EigenBase<Derived>& X) {
   if (X.rows() == 0 || X.cols() == 0) {
     throw std::invalid_argument(prefix(caller) + "X is empty (" + std::to_string(X.rows()) +
                                 " rows x " + std::to_string(X.cols()) +
                                 " columns); expected at least one sample and one feature");
+  }
+}
+
+/// `v` (called `name` in the message) must be a vector: one row or one column.
+template <class Derived>
+void require_vector(const char* caller, const char* name, const Eigen::EigenBase<Derived>& v) {
+  if (v.rows() != 1 && v.cols() != 1) {
+    throw std::invalid_argument(prefix(caller) + name + " is a " + std::to_string(v.rows()) +
+                                " x " + std::to_string(v.cols()) +
+                                " matrix; expected a vector (one row or one column)");
   }
 }
 
@@ -71,49 +82,36 @@ inline void require_features(const char* caller, Eigen::Index expected, Eigen::I
   }
 }
 
-/// y must hold one label in {0, 1} per row of X. Returns the signs t_i = 1 - 2 y_i.
-template <class Scalar, class DerivedY>
-Vector<Scalar> label_signs(const char* caller, Eigen::Index rows,
-                           const Eigen::MatrixBase<DerivedY>& y) {
-  if (y.size() != rows) {
-    throw std::invalid_argument(prefix(caller) + "X has " + std::to_string(rows) +
-                                " rows (samples) but y has " + std::to_string(y.size()) +
-                                " entries");
-  }
-  Vector<Scalar> sign(rows);
-  for (Eigen::Index i = 0; i < rows; ++i) {
-    const auto label = y.derived().coeff(i);
-    if (label == 0) {
-      sign[i] = Scalar(1);
-    } else if (label == 1) {
-      sign[i] = Scalar(-1);
-    } else {
-      throw std::invalid_argument(prefix(caller) + "y[" + std::to_string(i) + "] is " +
-                                  to_text(label) + "; expected a label 0 or 1");
-    }
-  }
-  return sign;
+/// Entry i of the labels `name` must be 0 or 1; returns true for 1.
+template <class Label>
+bool require_label(const char* caller, const char* name, Eigen::Index i, const Label& label) {
+  if (label == 0) return false;
+  if (label == 1) return true;
+  throw std::invalid_argument(prefix(caller) + name + "[" + std::to_string(i) + "] is " +
+                              to_text(label) + "; expected a label 0 or 1");
 }
 
-/// Sample weights: one per row, finite, >= 0, not all zero. Returns them and their sum.
-template <class Scalar, class DerivedS>
-Vector<Scalar> sample_weights(const char* caller, Eigen::Index rows,
-                              const Eigen::MatrixBase<DerivedS>& s, Accum<Scalar>& total) {
-  if (s.size() != rows) {
-    throw std::invalid_argument(prefix(caller) + "X has " + std::to_string(rows) +
-                                " rows (samples) but sample_weight has " +
+/// Sample weights: a vector of `n` entries (`what_n` says what n counts, e.g. "X has 5 rows
+/// (samples)"), each finite and >= 0, not all zero, with a finite sum. Returns them as W and
+/// their sum in `total` (each weight converted to W, then to Total, then added).
+template <class W, class Total, class DerivedS>
+Vector<W> checked_weights(const char* caller, const std::string& what_n, Eigen::Index n,
+                          const Eigen::MatrixBase<DerivedS>& s, Total& total) {
+  require_vector(caller, "sample_weight", s);
+  if (s.size() != n) {
+    throw std::invalid_argument(prefix(caller) + what_n + " but sample_weight has " +
                                 std::to_string(s.size()) + " entries");
   }
-  Vector<Scalar> weight(rows);
+  Vector<W> weight(n);
   total = 0;
-  for (Eigen::Index i = 0; i < rows; ++i) {
+  for (Eigen::Index i = 0; i < n; ++i) {
     const auto value = s.derived().coeff(i);
     if (!(std::isfinite(static_cast<long double>(value)) && value >= 0)) {
       throw std::invalid_argument(prefix(caller) + "sample_weight[" + std::to_string(i) +
                                   "] is " + to_text(value) + "; expected a finite weight >= 0");
     }
-    weight[i] = static_cast<Scalar>(value);
-    total += static_cast<Accum<Scalar>>(weight[i]);
+    weight[i] = static_cast<W>(value);
+    total += static_cast<Total>(weight[i]);
   }
   if (!(total > 0)) {
     throw std::invalid_argument(prefix(caller) +

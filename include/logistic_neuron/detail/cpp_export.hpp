@@ -1,5 +1,5 @@
-/// \file export.hpp
-/// \brief The C++ header that LogisticNeuron::export_cpp writes (internal).
+/// \file cpp_export.hpp
+/// \brief The C++ header that export_cpp writes (internal).
 #pragma once
 
 #include <cstddef>
@@ -10,9 +10,10 @@
 #include <utility>
 #include <vector>
 
-#include "../io.hpp"
-#include "../base/version.hpp"
 #include "../base/config.hpp"
+#include "../base/model.hpp"
+#include "../base/version.hpp"
+#include "model_format.hpp"
 
 namespace logistic_neuron {
 namespace detail {
@@ -69,21 +70,8 @@ inline std::string cpp_string_literal(const std::string& text) {
   return out + "\"";
 }
 
-/// Writes the header: see LogisticNeuron::export_cpp.
-template <class Scalar>
-void write_cpp_header(std::ostream& out, const char* caller, const std::string& name,
-                      const Vector<Scalar>& weights, Scalar bias,
-                      const std::vector<std::string>& feature_names,
-                      const Vector<Scalar>& feature_means, const Vector<Scalar>& feature_scales) {
-  const std::string problem = export_name_problem(name);
-  if (!problem.empty()) {
-    throw std::invalid_argument(std::string(caller) + ": name " + quote(name) + " " + problem +
-                                "; expected a C identifier such as \"my_model\"");
-  }
-  const std::string type = scalar_name<Scalar>();
-  const std::string d = std::to_string(weights.size());
-  const std::string one = cpp_literal(Scalar(1));
-  const std::string zero = cpp_literal(Scalar(0));
+/// The opening comment of the header: what it holds and how each function computes.
+inline std::string cpp_header_comment(const std::string& name, const std::string& d) {
   std::string h;
   h += "// " + name + ": a binary logistic regression model with " + d + " features, written by\n";
   h += "// logistic_neuron " + std::to_string(LOGISTIC_NEURON_VERSION_MAJOR) + "." +
@@ -97,38 +85,54 @@ void write_cpp_header(std::ostream& out, const char* caller, const std::string& 
   h += "//     compiler fuses multiply-adds, e.g. with -mfma and -ffp-contract=fast);\n";
   h += "//   " + name + "_predict_proba(x) = sigmoid(z), evaluated without overflow;\n";
   h += "//   " + name + "_predict(x, threshold) = 1 if sigmoid(z) > threshold (default 0.5), else 0.\n";
-  const std::string guard = "LOGISTIC_NEURON_EXPORT_" + name + "_HPP";
-  h += "#ifndef " + guard + "\n#define " + guard + "\n\n#include <cmath>\n\n";
-  h += "constexpr int " + name + "_n_features = " + d + ";\n";
-  h += "constexpr " + type + " " + name + "_weights[" + d + "] = {\n";
-  for (Eigen::Index j = 0; j < weights.size(); ++j) {
-    h += "    " + cpp_literal(weights[j]) + (j + 1 < weights.size() ? ",\n" : "\n");
+  return h;
+}
+
+/// "constexpr type name[d] = { ... };" with one exact literal per line.
+template <class Scalar>
+std::string cpp_array(const std::string& name, const Vector<Scalar>& values) {
+  std::string h = "constexpr " + std::string(scalar_name<Scalar>()) + " " + name + "[" +
+                  std::to_string(values.size()) + "] = {\n";
+  for (Eigen::Index j = 0; j < values.size(); ++j) {
+    h += "    " + cpp_literal(values[j]) + (j + 1 < values.size() ? ",\n" : "\n");
   }
-  h += "};\n";
-  h += "constexpr " + type + " " + name + "_bias = " + cpp_literal(bias) + ";\n";
-  if (!feature_names.empty()) {
+  return h + "};\n";
+}
+
+/// The constants: feature count, weights, bias, and the names and standardization if set.
+template <class Scalar>
+std::string cpp_constants(const std::string& name, const Model<Scalar>& model) {
+  const std::string d = std::to_string(model.weights.size());
+  std::string h = "constexpr int " + name + "_n_features = " + d + ";\n";
+  h += cpp_array(name + "_weights", model.weights);
+  h += "constexpr " + std::string(scalar_name<Scalar>()) + " " + name + "_bias = " +
+       cpp_literal(model.bias) + ";\n";
+  if (!model.feature_names.empty()) {
     h += "// The name of feature j, for reference.\n";
     h += "constexpr const char* " + name + "_feature_names[" + d + "] = {\n";
-    for (std::size_t j = 0; j < feature_names.size(); ++j) {
-      h += "    " + cpp_string_literal(feature_names[j]) +
-           (j + 1 < feature_names.size() ? ",\n" : "\n");
+    for (std::size_t j = 0; j < model.feature_names.size(); ++j) {
+      h += "    " + cpp_string_literal(model.feature_names[j]) +
+           (j + 1 < model.feature_names.size() ? ",\n" : "\n");
     }
     h += "};\n";
   }
-  if (feature_means.size() != 0) {
+  if (model.feature_means.size() != 0) {
     h += "// The standardization recorded with the model, for reference: x[j] is expected to be\n";
     h += "// (raw[j] - means[j]) / scales[j]. The functions below do not apply it.\n";
-    for (const auto& [suffix, values] :
-         {std::pair<const char*, const Vector<Scalar>*>{"_feature_means", &feature_means},
-          std::pair<const char*, const Vector<Scalar>*>{"_feature_scales", &feature_scales}}) {
-      h += "constexpr " + type + " " + name + suffix + "[" + d + "] = {\n";
-      for (Eigen::Index j = 0; j < values->size(); ++j) {
-        h += "    " + cpp_literal((*values)[j]) + (j + 1 < values->size() ? ",\n" : "\n");
-      }
-      h += "};\n";
-    }
+    h += cpp_array(name + "_feature_means", model.feature_means);
+    h += cpp_array(name + "_feature_scales", model.feature_scales);
   }
-  h += "\n";
+  return h;
+}
+
+/// The three inline functions: the logit summed in feature order, the overflow-free sigmoid,
+/// and the strict threshold.
+template <class Scalar>
+std::string cpp_functions(const std::string& name) {
+  const std::string type = scalar_name<Scalar>();
+  const std::string one = cpp_literal(Scalar(1));
+  const std::string zero = cpp_literal(Scalar(0));
+  std::string h;
   h += "inline " + type + " " + name + "_decision_function(const " + type + "* x) {\n";
   h += "  " + type + " z = " + name + "_bias;\n";
   h += "  for (int j = 0; j < " + name + "_n_features; ++j) z += " + name + "_weights[j] * x[j];\n";
@@ -140,10 +144,24 @@ void write_cpp_header(std::ostream& out, const char* caller, const std::string& 
   h += "inline int " + name + "_predict(const " + type + "* x, " + type + " threshold = " +
        cpp_literal(Scalar(0.5)) + ") {\n";
   h += "  return " + name + "_predict_proba(x) > threshold ? 1 : 0;\n}\n\n";
+  return h;
+}
+
+/// Writes the header of a valid model: see export_cpp (export.hpp).
+template <class Scalar>
+void write_cpp_header(std::ostream& out, const char* caller, const std::string& name,
+                      const Model<Scalar>& model) {
+  const std::string problem = export_name_problem(name);
+  if (!problem.empty()) {
+    throw std::invalid_argument(std::string(caller) + ": name " + quote(name) + " " + problem +
+                                "; expected a C identifier such as \"my_model\"");
+  }
+  const std::string guard = "LOGISTIC_NEURON_EXPORT_" + name + "_HPP";
+  std::string h = cpp_header_comment(name, std::to_string(model.weights.size()));
+  h += "#ifndef " + guard + "\n#define " + guard + "\n\n#include <cmath>\n\n";
+  h += cpp_constants(name, model) + "\n" + cpp_functions<Scalar>(name);
   h += "#endif  // " + guard + "\n";
-  out.write(h.data(), static_cast<std::streamsize>(h.size()));
-  out.flush();
-  if (!out) throw std::runtime_error(std::string(caller) + ": the stream failed while writing");
+  write_text(out, h, caller, "writing the stream");
 }
 
 }  // namespace detail

@@ -1,5 +1,16 @@
-/// \file objective.hpp
-/// \brief The cost J, its gradient and its Lipschitz bound over one dataset (internal).
+/// \file logistic.hpp
+/// \brief The per-sample maths, written once: the sigmoid, softplus, the residual and the
+/// Hessian weight of one logit, in scalar form and, for a block of logits, in Eigen's packets
+/// (internal).
+///
+/// With z the logit of a sample, y its label and t = 1 - 2y its sign (+1 for y = 0, -1 for
+/// y = 1), m = t z and e = exp(-|z|):
+///   a = sigmoid(z)            = (z >= 0 ? 1 : e) / (1 + e)       (no overflow)
+///   softplus(z) - y z         = softplus(m) = max(m, 0) + log1p(e) (no cancellation)
+///   a - y                     = t sigmoid(m) = t (m >= 0 ? 1 : e) / (1 + e)
+///   a (1 - a)                 = e / (1 + e)^2, whose root is sqrt(e) / (1 + e)
+/// log1p(e) is log1p_unit (a polynomial, to about an ulp) for float and double, std::log1p for
+/// long double; e is flushed to 0 where it would be subnormal (see subnormal_exp_limit).
 #pragma once
 
 #include <algorithm>
@@ -7,9 +18,9 @@
 #include <limits>
 #include <type_traits>
 
-#include "../base/options.hpp"
+#include <Eigen/Core>
+
 #include "../base/config.hpp"
-#include "kernel.hpp"
 
 namespace logistic_neuron {
 namespace detail {
@@ -83,6 +94,74 @@ struct ScalarOps {
   Scalar madd(Scalar a, Scalar b, Scalar c) const { return a * b + c; }
 };
 
+/// True for the types whose log1p is log1p_unit.
+template <class Scalar>
+inline constexpr bool has_log1p_unit_v = std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>;
+
+/// e = exp(-|z|), flushed to 0 where it would be subnormal.
+template <class Scalar>
+Scalar exp_minus_abs(Scalar z) {
+  using std::abs;
+  using std::exp;
+  constexpr Scalar limit = subnormal_exp_limit<Scalar>();
+  return abs(z) < limit ? exp(-abs(z)) : Scalar(0);
+}
+
+/// log1p(e) for e = exp(-|z|) in [0, 1]: log1p_unit for float and double, std::log1p otherwise.
+template <class Scalar>
+Scalar log1p_of_unit(Scalar e) {
+  if constexpr (has_log1p_unit_v<Scalar>) {
+    return log1p_unit<Scalar>(e, ScalarOps<Scalar>());
+  } else {
+    using std::log1p;
+    return log1p(e);
+  }
+}
+
+/// sigmoid(z) = 1 / (1 + e^-z), as (z >= 0 ? 1 : e) / (1 + e) with e = exp(-|z|): exp never
+/// overflows, and no digits cancel.
+template <class Scalar>
+Scalar sigmoid(Scalar z) {
+  using std::abs;
+  using std::exp;
+  const Scalar e = exp(-abs(z));
+  return (z >= 0 ? Scalar(1) : e) / (Scalar(1) + e);
+}
+
+/// softplus(m) = log(1 + e^m) = max(m, 0) + log1p(exp(-|m|)).
+template <class Scalar>
+Scalar softplus(Scalar m) {
+  return (m > Scalar(0) ? m : Scalar(0)) + log1p_of_unit(exp_minus_abs(m));
+}
+
+/// The loss and residual of one sample of sign t (1 - 2y) at logit z.
+template <class Scalar>
+struct SampleTerms {
+  Scalar loss;      ///< softplus(z) - y z = softplus(t z)
+  Scalar residual;  ///< a - y = t sigmoid(t z)
+};
+
+/// softplus(m) and t sigmoid(m) for m = t z, sharing one exp (see the file comment).
+template <class Scalar>
+SampleTerms<Scalar> sample_terms(Scalar z, Scalar t) {
+  const Scalar m = t * z;
+  const Scalar e = exp_minus_abs(z);
+  const Scalar inverse = Scalar(1) / (Scalar(1) + e);
+  return {(m > Scalar(0) ? m : Scalar(0)) + log1p_of_unit(e),
+          t * ((m >= 0 ? Scalar(1) : e) * inverse)};
+}
+
+/// The square root of the Hessian weight sigmoid'(z) = a (1 - a) = e / (1 + e)^2, as
+/// sqrt(e) / (1 + e) with e = exp(-|z|) (no overflow).
+template <class Scalar>
+Scalar hessian_root(Scalar z) {
+  using std::abs;
+  using std::exp;
+  using std::sqrt;
+  const Scalar e = exp(-abs(z));
+  return sqrt(e) / (Scalar(1) + e);
+}
+
 // Eigen's packet types (__m256d and the like) carry attributes that GCC warns about when they
 // are template arguments; the warning is harmless here, as in Eigen itself.
 #if defined(__GNUC__) && !defined(__clang__)
@@ -109,25 +188,15 @@ struct PacketOps {
 };
 
 /// For one block: turns the logits z into the residuals r_i = s_i (a_i - y_i) in place and
-/// returns sum_i s_i [softplus(z_i) - y_i z_i].
-///
-/// The labels come as signs t_i = 1 - 2 y_i (+1 for y = 0, -1 for y = 1), so that with
-/// m_i = t_i z_i, e_i = exp(-|z_i|) and u_i = 1 + e_i:
-///   softplus(z) - y z = softplus(m) = max(m, 0) + log1p(e)   (no cancellation for either label)
-///   a - y = t sigmoid(m) = t (m >= 0 ? 1 : e) / u             (no overflow, no cancellation)
-/// For float and double, log1p(e) is log1p_unit (a polynomial, to about an ulp); for long
-/// double, std::log1p. One exp, one polynomial and one division a sample, vectorised with Eigen's
-/// packets. e is flushed to 0 where it would be subnormal (|z| > -log(min normal), about 708 in
-/// double and 87 in float): the loss and residual then change by less than the smallest normal
-/// number, and no arithmetic on subnormals (up to 100 times slower) is done on well-separated
-/// data.
+/// returns sum_i s_i [softplus(z_i) - y_i z_i] (sample_terms, vectorised with Eigen's packets;
+/// the rows a packet does not cover go through sample_terms itself). tick() is called once per
+/// 8 rows (the kernel prefetches the next block from it). weight is null for unit weights.
 template <class Scalar, class Tick>
 Scalar logistic_block(Scalar* z_then_r, const Scalar* sign, const Scalar* weight,
                       Eigen::Index rows, const Tick& tick) {
-  constexpr bool polynomial = std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>;
   Eigen::Index i = 0;
   Scalar loss = 0;
-  if constexpr (polynomial && Eigen::internal::packet_traits<Scalar>::Vectorizable) {
+  if constexpr (has_log1p_unit_v<Scalar> && Eigen::internal::packet_traits<Scalar>::Vectorizable) {
     using namespace Eigen::internal;
     using Packet = typename packet_traits<Scalar>::type;
     constexpr Eigen::Index size = unpacket_traits<Packet>::size;
@@ -164,132 +233,18 @@ Scalar logistic_block(Scalar* z_then_r, const Scalar* sign, const Scalar* weight
     }
     loss = predux(total);
   }
-  constexpr Scalar limit = subnormal_exp_limit<Scalar>();
   for (; i < rows; ++i) {
     if (i % 8 == 0) tick();
-    using std::exp;
-    const Scalar z = z_then_r[i], t = sign[i], m = t * z;
-    const Scalar e = std::abs(z) < limit ? exp(-std::abs(z)) : Scalar(0);
-    const Scalar inverse = Scalar(1) / (Scalar(1) + e);
     const Scalar s = weight != nullptr ? weight[i] : Scalar(1);
-    Scalar log1p_e;
-    if constexpr (polynomial) {
-      log1p_e = log1p_unit<Scalar>(e, ScalarOps<Scalar>());
-    } else {
-      using std::log1p;
-      log1p_e = log1p(e);
-    }
-    loss += s * ((m > Scalar(0) ? m : Scalar(0)) + log1p_e);
-    z_then_r[i] = s * t * ((m >= 0 ? Scalar(1) : e) * inverse);
+    const SampleTerms<Scalar> terms = sample_terms(z_then_r[i], sign[i]);
+    loss += s * terms.loss;
+    z_then_r[i] = s * terms.residual;
   }
   return loss;
 }
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
-
-/// The labels and sample weights of one dataset, checked and ready for the passes.
-template <class Scalar>
-struct Targets {
-  Vector<Scalar> sign;           ///< t_i = 1 - 2 y_i
-  Vector<Scalar> weight;         ///< s_i; empty when every weight is 1
-  Accum<Scalar> total_weight{};  ///< S = sum_i s_i (n when unweighted)
-
-  const Scalar* weight_data() const noexcept { return weight.size() ? weight.data() : nullptr; }
-};
-
-/// The largest eigenvalue of a symmetric positive semidefinite operator of dimension `dim`, by
-/// power iteration: `apply(v)` returns the operator times v (in Accum precision). The Rayleigh
-/// quotient approaches it from below; for the step 1/L of gradient descent, which decreases J
-/// for every step below 2/L, an estimate within a factor of two is enough, and a generic start
-/// reaches one in a few iterations. Stops when the estimate settles to 1e-4 (at most 50 steps).
-template <class Scalar, class Apply>
-Accum<Scalar> largest_eigenvalue(Eigen::Index dim, const Apply& apply) {
-  // A generic, deterministic start: no eigenvector of a real dataset is orthogonal to it.
-  Vector<Scalar> v(dim);
-  for (Eigen::Index j = 0; j < dim; ++j) v[j] = Scalar(1) + Scalar((j * 7919) % 101) / 101;
-  v /= v.norm();
-  Accum<Scalar> lambda = 0;
-  for (int iteration = 0; iteration < 50; ++iteration) {
-    const Vector<Accum<Scalar>> next = apply(v);
-    const Accum<Scalar> rayleigh = next.dot(v.template cast<Accum<Scalar>>());  // |v| = 1
-    const Accum<Scalar> norm = next.norm();
-    if (!(norm > 0) || !std::isfinite(static_cast<double>(norm))) break;
-    v = (next / norm).template cast<Scalar>();
-    const bool settled = iteration >= 4 && std::abs(rayleigh - lambda) <= 1e-4 * rayleigh;
-    lambda = std::max(lambda, rayleigh);
-    if (settled) break;
-  }
-  return lambda;
-}
-
-/// J(w, b) and its gradient over (X, targets), with the reduction and L2 penalty of FitOptions.
-template <class Scalar, int Order>
-class Objective {
- public:
-  Objective(const XRef<Scalar, Order>& X, const Targets<Scalar>& targets, Scalar l2,
-            CostReduction reduction, int threads)
-      : m_X(X), m_targets(targets), m_l2(l2), m_threads(threads),
-        m_scale(reduction == CostReduction::mean ? Accum<Scalar>(1) / targets.total_weight
-                                                 : Accum<Scalar>(1)) {}
-
-  Eigen::Index n_features() const noexcept { return m_X.cols(); }
-
-  /// J(w, b); fills gw = dJ/dw = scale X^T (s o (a - y)) + l2 w and gb = dJ/db = scale sum s (a - y),
-  /// where scale = 1/S for the mean cost and 1 for the summed cost.
-  Scalar evaluate(const Vector<Scalar>& w, Scalar b, Vector<Scalar>& gw, Scalar& gb) const {
-    const Scalar* sign = m_targets.sign.data();
-    const Scalar* weight = m_targets.weight_data();
-    const PassSums<Scalar> sums = fused_pass(
-        m_X, w, b,
-        [sign, weight](Eigen::Index row0, Eigen::Index rows, Scalar* z, const auto& tick) {
-          return logistic_block(z, sign + row0, weight ? weight + row0 : nullptr, rows, tick);
-        },
-        m_threads);
-    // dJ/dw = (1/S) X^T (s o (a - y)) + l2 w
-    gw = (m_scale * sums.weights).template cast<Scalar>() + m_l2 * w;
-    // dJ/db = (1/S) sum_i s_i (a_i - y_i): the bias is not penalised
-    gb = static_cast<Scalar>(m_scale * sums.bias);
-    // J = (1/S) sum_i s_i [softplus(z_i) - y_i z_i] + (l2/2) ||w||^2
-    return static_cast<Scalar>(m_scale * sums.value +
-                               Accum<Scalar>(m_l2) / 2 * Accum<Scalar>(w.squaredNorm()));
-  }
-
-  /// [X 1]^T diag(s) [X 1] (w; b) in one fused pass: z = X w + b, r = s z, then (X^T r; sum r).
-  Vector<Accum<Scalar>> gram_times(const Vector<Scalar>& w, Scalar b) const {
-    const Scalar* weight = m_targets.weight_data();
-    const PassSums<Scalar> sums = fused_pass(
-        m_X, w, b,
-        [weight](Eigen::Index row0, Eigen::Index rows, Scalar* z, const auto&) {
-          if (weight) {
-            for (Eigen::Index i = 0; i < rows; ++i) z[i] *= weight[row0 + i];
-          }
-          return Scalar(0);
-        },
-        m_threads);
-    Vector<Accum<Scalar>> product(w.size() + 1);
-    product.head(w.size()) = sums.weights;
-    product[w.size()] = sums.bias;
-    return product;
-  }
-
-  /// L = lambda_max([X 1]^T diag(s) [X 1]) scale / 4 + l2, an upper bound on the Lipschitz
-  /// constant of the gradient (sigmoid' <= 1/4), with lambda_max estimated by power iteration.
-  Scalar lipschitz() const {
-    const Eigen::Index d = m_X.cols();
-    const Accum<Scalar> lambda = largest_eigenvalue<Scalar>(d + 1, [&](const Vector<Scalar>& v) {
-      return gram_times(Vector<Scalar>(v.head(d)), v[d]);
-    });
-    return static_cast<Scalar>(lambda * m_scale / 4 + Accum<Scalar>(m_l2));
-  }
-
- private:
-  const XRef<Scalar, Order>& m_X;
-  const Targets<Scalar>& m_targets;
-  Scalar m_l2;
-  int m_threads;
-  Accum<Scalar> m_scale;
-};
 
 }  // namespace detail
 }  // namespace logistic_neuron
