@@ -310,12 +310,11 @@ TEST_CASE_TEMPLATE("log1p_unit is log1p on [0, 1] to within an ulp and a half", 
 
 TEST_CASE_TEMPLATE("the vectorised elementwise step gives softplus and the residual to a few ulps",
                    T, float, double, long double) {
-  // logistic_block on one packet's worth of copies of one logit (the packet path, where T has
-  // packets: the lanes' sum is a tree of doublings of one loss, so it is exactly `lanes` losses)
-  // and on a single logit (the scalar path).
-  constexpr Index lanes = Eigen::internal::packet_traits<T>::Vectorizable
-                              ? Eigen::internal::packet_traits<T>::size
-                              : 1;
+  // The dispatched elementwise step (whichever instruction set this process runs; CI runs this
+  // test under each) on one logit (the padded remainder path) and on one and two vectors' worth
+  // of copies of it (the vector path): the lanes' sum is then a tree of doublings of one loss,
+  // so it is exactly `copies` losses.
+  const Index width = ln::detail::with_ops<T>([](auto ops) { return decltype(ops)::width; });
   std::vector<LD> logits;
   for (int k = -4000; k <= 4000; ++k) logits.push_back(LD(k) / 100);  // [-40, 40] by 0.01
   for (LD z : {LD(-1e4), LD(-750), LD(-700), LD(-100), LD(-88), LD(-86), LD(86), LD(88), LD(100),
@@ -334,10 +333,10 @@ TEST_CASE_TEMPLATE("the vectorised elementwise step gives softplus and the resid
       const LD m = static_cast<LD>(sign) * static_cast<LD>(z);
       const LD want_loss = softplus(m);
       const LD want_residual = static_cast<LD>(sign) * sigmoid(m);
-      for (const Index copies : {lanes, Index(1)}) {
+      for (const Index copies : {Index(1), width, 2 * width}) {
         std::vector<T> buffer(static_cast<std::size_t>(copies), z);
         const std::vector<T> signs(static_cast<std::size_t>(copies), sign);
-        const T loss = ln::detail::logistic_block<T>(buffer.data(), signs.data(), nullptr, copies, [] {}) /
+        const T loss = ln::detail::kernel_logistic_step<T>(buffer.data(), signs.data(), nullptr, copies) /
                        static_cast<T>(copies);
         // Where the true value is below T's smallest normal number, T holds it only to within that.
         if (want_loss >= tiny) {
@@ -355,7 +354,8 @@ TEST_CASE_TEMPLATE("the vectorised elementwise step gives softplus and the resid
       }
     }
   }
-  MESSAGE("logistic_block<", type_name<T>(), ">: worst loss error ",
+  MESSAGE("kernel_logistic_step<", type_name<T>(), "> (", std::string(ln::detail::isa_name(ln::detail::kernel_isa())),
+          "): worst loss error ",
           static_cast<double>(worst_loss), " ulp, worst residual error ",
           static_cast<double>(worst_residual), " ulp");
   // loss = max(m, 0) + log1p(e): exp's error in e, log1p's, and the sum's rounding;

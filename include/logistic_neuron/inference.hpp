@@ -110,13 +110,14 @@ Summary<Scalar> summarize(const LogisticNeuron<Scalar>& neuron, const Eigen::Mat
   detail::require_non_empty(caller, X);
   detail::require_features(caller, neuron.n_features(), X.cols());
   const detail::XRef<Scalar, detail::storage_order_v<DerivedX>> Xr(X.derived());
-  detail::require_finite_X(caller, Xr);
+  const detail::DenseX<Scalar, detail::storage_order_v<DerivedX>> kind(Xr);
+  const int exponent = detail::require_finite(caller, kind);
   const detail::Targets<Scalar> targets = detail::unweighted_targets<Scalar>(caller, X.rows(), y);
-  detail::require_identifiable(caller, X.rows(), X.cols() + 1, detail::count_ones(targets));
+  const Eigen::Index ones = detail::count_ones(targets);
+  detail::require_identifiable(caller, X.rows(), X.cols() + 1, ones);
   Summary<Scalar> s;
-  detail::fill_summary(s, caller, detail::DenseX<Scalar, detail::storage_order_v<DerivedX>>(Xr),
-                       targets, neuron.weights(), neuron.bias(), neuron.feature_names(),
-                       num_threads());
+  detail::fill_summary(s, caller, detail::InMemory(kind, targets, exponent), neuron.weights(),
+                       neuron.bias(), neuron.feature_names(), ones, num_threads());
   return s;
 }
 

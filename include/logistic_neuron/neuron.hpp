@@ -171,7 +171,7 @@ class LogisticNeuron {
   template <class DerivedX>
   Eigen::VectorXi predict(const Eigen::MatrixBase<DerivedX>& X, Scalar threshold = Scalar(0.5)) const {
     static constexpr const char* caller = "LogisticNeuron::predict";
-    if (!(threshold >= 0 && threshold <= 1)) {
+    if (detail::is_nan_bits(threshold) || !(threshold >= 0 && threshold <= 1)) {
       throw std::invalid_argument(detail::prefix(caller) + "threshold must be in [0, 1], got " +
                                   detail::to_text(threshold));
     }
@@ -333,13 +333,15 @@ class LogisticNeuron {
                                 const FitOptions<Scalar>& options) {
     static constexpr const char* caller = "LogisticNeuron::fit";
     const detail::XRef<Scalar, detail::storage_order_v<DerivedX>> Xr(X.derived());
+    const detail::DenseX<Scalar, detail::storage_order_v<DerivedX>> kind(Xr);
     const bool warm = options.warm_start && has_parameters();
     if (warm) detail::require_features(caller, n_features(), Xr.cols());
-    detail::require_finite_X(caller, Xr);
+    const int exponent = detail::require_finite(caller, kind);
     Vector w = warm ? m_model.weights : Vector::Zero(Xr.cols());
     Scalar b = warm ? m_model.bias : Scalar(0);
     const int threads = options.threads > 0 ? options.threads : num_threads();
-    FitResult<Scalar> result = detail::fit_data(detail::DenseX(Xr), targets, options, threads, w, b);
+    FitResult<Scalar> result =
+        detail::fit_data(detail::InMemory(kind, targets, exponent), options, threads, w, b);
     if (w.size() != m_model.weights.size()) {
       // Names and standardization describe the old features: drop them.
       m_model.feature_names.clear();
@@ -351,16 +353,22 @@ class LogisticNeuron {
     return result;
   }
 
+  /// z = X w + b, every entry a number: a non-finite entry of X is an error, and a logit that
+  /// overflows (finite X and parameters whose products exceed the range of Scalar) is computed
+  /// again in a wider type and rounded to +-infinity, so that its probability is exactly 0 or 1.
   template <class DerivedX>
   Vector logits(const char* caller, const Eigen::MatrixBase<DerivedX>& X) const {
     check_X<DerivedX>();
     require_parameters(caller);
     detail::require_features(caller, n_features(), X.cols());
     const detail::XRef<Scalar, detail::storage_order_v<DerivedX>> Xr(X.derived());
+    const detail::DenseX<Scalar, detail::storage_order_v<DerivedX>> kind(Xr);
     Vector z;
-    detail::forward_pass(detail::DenseX(Xr), m_model.weights, m_model.bias, z, num_threads());
-    // A non-finite logit from finite parameters means a non-finite entry in X: name it.
-    if (!z.allFinite()) detail::require_finite_X(caller, Xr);
+    detail::forward_pass(detail::InMemory(kind), m_model.weights, m_model.bias, z, num_threads());
+    if (!detail::all_finite_bits(z)) {
+      detail::require_finite(caller, kind);  // names a non-finite entry of X, if there is one
+      detail::repair_logits(caller, Xr, m_model.weights, m_model.bias, z);
+    }
     return z;
   }
 
@@ -371,15 +379,19 @@ class LogisticNeuron {
     require_parameters(caller);
     detail::require_non_empty(caller, X);
     detail::require_features(caller, n_features(), X.cols());
-    if (!(std::isfinite(l2) && l2 >= 0)) {
-      throw std::invalid_argument(detail::prefix(caller) + "l2 must be finite and >= 0, got " +
-                                  detail::to_text(l2));
-    }
+    detail::require_penalty(caller, "l2", l2);
     const detail::Targets<Scalar> targets = detail::unweighted_targets<Scalar>(caller, X.rows(), y);
     const detail::XRef<Scalar, detail::storage_order_v<DerivedX>> Xr(X.derived());
-    const Scalar J = detail::evaluate_at(detail::DenseX(Xr), targets, m_model.weights,
+    const detail::DenseX<Scalar, detail::storage_order_v<DerivedX>> kind(Xr);
+    const int exponent = detail::require_finite(caller, kind);
+    const Scalar J = detail::evaluate_at(detail::InMemory(kind, targets, exponent), m_model.weights,
                                          m_model.bias, l2, num_threads(), gw, gb);
-    if (!std::isfinite(J) || !gw.allFinite()) detail::require_finite_X(caller, Xr);
+    if (!detail::is_finite_bits(J) || !detail::all_finite_bits(gw) || !detail::is_finite_bits(gb)) {
+      throw std::overflow_error(detail::prefix(caller) +
+                                "the cost or its gradient overflows at these parameters (X w + b "
+                                "exceeds the range of the scalar type); expected parameters of a "
+                                "scale that X can carry");
+    }
     return J;
   }
 

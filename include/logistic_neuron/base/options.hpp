@@ -162,11 +162,11 @@ struct FitOptions {
   /// \throws std::invalid_argument naming the caller, the field, its valid range and its value.
   void validate(const char* caller = "FitOptions::validate") const {
     const std::string where = std::string(caller) + ": ";
-    if (learning_rate && !(std::isfinite(*learning_rate) && *learning_rate > 0)) {
+    if (learning_rate && !(detail::is_finite_bits(*learning_rate) && *learning_rate > 0)) {
       throw std::invalid_argument(where + "learning_rate must be finite and > 0, got " +
                                   detail::to_text(*learning_rate));
     }
-    if (!(tolerance >= 0)) {  // also rejects NaN
+    if (detail::is_nan_bits(tolerance) || tolerance < 0) {
       throw std::invalid_argument(where + "tolerance must be >= 0 and not NaN, got " +
                                   detail::to_text(tolerance));
     }
@@ -174,11 +174,11 @@ struct FitOptions {
       throw std::invalid_argument(where + "max_epochs must be >= 1, got " +
                                   std::to_string(max_epochs));
     }
-    if (!(std::isfinite(l2) && l2 >= 0)) {
+    if (!(detail::is_finite_bits(l2) && l2 >= 0)) {
       throw std::invalid_argument(where + "l2 must be finite and >= 0, got " +
                                   detail::to_text(l2));
     }
-    if (!(gradient_tolerance >= 0)) {  // also rejects NaN
+    if (detail::is_nan_bits(gradient_tolerance) || gradient_tolerance < 0) {
       throw std::invalid_argument(where + "gradient_tolerance must be >= 0 and not NaN (0 = "
                                   "disabled), got " + detail::to_text(gradient_tolerance));
     }
@@ -187,6 +187,10 @@ struct FitOptions {
       throw std::invalid_argument(where + "solver must be gradient_descent, newton or lbfgs, got " +
                                   std::to_string(static_cast<int>(solver)));
     }
+    if (reduction != CostReduction::mean && reduction != CostReduction::sum) {
+      throw std::invalid_argument(where + "reduction must be mean or sum, got " +
+                                  std::to_string(static_cast<int>(reduction)));
+    }
     using Mode = typename ClassWeight<Scalar>::Mode;
     const Mode mode = class_weight.mode;
     if (mode != Mode::none && mode != Mode::balanced && mode != Mode::given) {
@@ -194,11 +198,11 @@ struct FitOptions {
                                   std::to_string(static_cast<int>(mode)));
     }
     if (mode == Mode::given) {
-      if (!(std::isfinite(class_weight.weight_0) && class_weight.weight_0 >= 0)) {
+      if (!(detail::is_finite_bits(class_weight.weight_0) && class_weight.weight_0 >= 0)) {
         throw std::invalid_argument(where + "class_weight.weight_0 must be finite and >= 0, got " +
                                     detail::to_text(class_weight.weight_0));
       }
-      if (!(std::isfinite(class_weight.weight_1) && class_weight.weight_1 >= 0)) {
+      if (!(detail::is_finite_bits(class_weight.weight_1) && class_weight.weight_1 >= 0)) {
         throw std::invalid_argument(where + "class_weight.weight_1 must be finite and >= 0, got " +
                                     detail::to_text(class_weight.weight_1));
       }

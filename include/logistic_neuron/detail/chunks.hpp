@@ -1,18 +1,15 @@
 /// \file chunks.hpp
-/// \brief How the rows of X are cut for a pass, and how the pieces are handed to threads
-/// (internal).
+/// \brief How the rows of X are cut for a pass (internal).
 ///
 /// Determinism: the rows are cut into blocks (in cache while used) grouped into chunks (the unit
-/// of work of a thread) whose sizes depend only on the shape of X, never on the thread count.
-/// Each chunk's sums are formed in row order into a slot of its own, and the slots are added in
-/// chunk order, so a pass gives the same bits on any number of threads.
+/// of work of a thread) whose sizes depend only on the shape of X, never on the thread count;
+/// chunks start at multiples of chunk_rows of the global row index. Each chunk's sums are
+/// formed in row order into a slot of its own, and the slots are added along a fixed tree
+/// (reduce.hpp), so a pass gives the same bits on any number of threads.
 #pragma once
 
 #include <algorithm>
-#include <atomic>
 #include <cstddef>
-#include <thread>
-#include <vector>
 
 #include "../base/config.hpp"
 
@@ -71,30 +68,6 @@ struct ChunkRows {
 /// The rows of chunk c.
 inline ChunkRows chunk_rows(const Layout& layout, Eigen::Index n, Eigen::Index c) {
   return {c * layout.chunk_rows, std::min(n, (c + 1) * layout.chunk_rows)};
-}
-
-/// Runs work(chunk, worker) for every chunk in [0, chunks), on `workers` threads (the calling
-/// thread included). Worker ids are in [0, workers);
-/// chunks are handed out dynamically, so work must not depend on which worker runs a chunk.
-template <class Work>
-void run_chunks(Eigen::Index chunks, int workers, const Work& work) {
-  if (workers <= 1 || chunks <= 1) {
-    for (Eigen::Index c = 0; c < chunks; ++c) work(c, 0);
-    return;
-  }
-  std::atomic<Eigen::Index> next{0};
-  auto loop = [&](int worker) {
-    for (Eigen::Index c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) work(c, worker);
-  };
-  std::vector<std::thread> pool;
-  pool.reserve(static_cast<std::size_t>(workers - 1));
-  try {
-    for (int t = 1; t < workers; ++t) pool.emplace_back(loop, t);
-  } catch (...) {
-    // Could not start a thread: the calling thread and the ones started finish the work.
-  }
-  loop(0);
-  for (std::thread& thread : pool) thread.join();
 }
 
 /// The number of workers that `threads` threads give for `chunks` chunks.

@@ -16,6 +16,7 @@
 #include "problem.hpp"
 #include "progress.hpp"
 #include "separation.hpp"
+#include "dataset.hpp"
 #include "statistics.hpp"
 #include "targets.hpp"
 
@@ -36,30 +37,37 @@ FitResult<typename ProblemT::Scalar> run_solver(const ProblemT& problem,
   return gradient_descent(problem, options, theta, observer);
 }
 
-/// Minimises J over (X, targets) with options.solver from (w, b), which it updates to the
+/// The coordinates options.solver works in (see problem.hpp): gradient descent on (w, b) itself
+/// with the user's learning rate (the seed's loop), else in units of X', standardized with
+/// standardize; Newton in units of X', or standardized; L-BFGS preconditioned, or standardized.
+template <class Scalar>
+Coordinates coordinates_for(const FitOptions<Scalar>& options) {
+  if (options.standardize) return Coordinates::standardized;
+  if (options.solver == Solver::lbfgs) return Coordinates::preconditioned;
+  if (options.solver == Solver::gradient_descent && options.learning_rate) {
+    return Coordinates::unscaled;
+  }
+  return Coordinates::scaled;
+}
+
+/// Minimises J over the dataset with options.solver from (w, b), which it updates to the
 /// parameters the fit keeps (on the original scale), then, with l2 = 0, checks for separation.
-///
-/// The coordinates: gradient descent and Newton work on (w, b) itself, or on the standardized
-/// problem with standardize; L-BFGS always works on a scaled problem (standardized coordinates),
-/// with the penalty on the standardized weights if standardize, else on the original ones (then
-/// the scaling is a pure change of variables that conditions the problem: the optimum is the
-/// unscaled one). The scaling pass that computes mu and sigma is set-up and is not counted in
-/// epochs. When no step was taken, (w, b) keep their bits (no round trip through the
-/// coordinates).
+/// The scaling pass that computes mu and sigma for standardized and preconditioned coordinates
+/// is set-up and is not counted in epochs. When no step was taken, (w, b) keep their bits (no
+/// round trip through the coordinates).
 template <class Data>
-FitResult<typename Data::scalar_type> fit_data(const Data& X,
-                                               const Targets<typename Data::scalar_type>& targets,
+FitResult<typename Data::scalar_type> fit_data(const Data& data,
                                                const FitOptions<typename Data::scalar_type>& options,
                                                int threads, Vector<typename Data::scalar_type>& w,
                                                typename Data::scalar_type& b) {
   using Scalar = typename Data::scalar_type;
+  const Coordinates coordinates = coordinates_for(options);
   std::optional<Scaling<Scalar>> scaling;
-  if (options.standardize || options.solver == Solver::lbfgs) {
-    scaling = column_scaling(X, targets, threads);
+  if (coordinates == Coordinates::standardized || coordinates == Coordinates::preconditioned) {
+    scaling = column_scaling(data, scale_factor<Scalar>(data.scale_exponent()), threads);
   }
-  const Problem<Data> problem(X, targets, options.l2, options.reduction, threads,
-                              scaling ? &*scaling : nullptr,
-                              options.standardize ? Penalty::standardized : Penalty::original);
+  const Problem<Data> problem(data, options.l2, options.reduction, threads, coordinates,
+                              scaling ? &*scaling : nullptr);
   // With l2 = 0 the recorder keeps snapshots of the iterates for the separation check.
   const bool check = options.l2 == 0 && options.check_separation;
   SeparationRecorder<Problem<Data>> recorder(problem);
@@ -67,22 +75,21 @@ FitResult<typename Data::scalar_type> fit_data(const Data& X,
   const Vector<Scalar> start = theta;
   FitResult<Scalar> result = run_solver(problem, options, theta, check ? &recorder : nullptr);
   if (theta != start) problem.to_original(theta, w, b);
-  if (check) result.separation = check_separation(X, targets, w, b, recorder, threads);
+  if (check) result.separation = check_separation(data, w, b, recorder, threads);
   return result;
 }
 
-/// J at (w, b) over (X, targets) with the L2 strength l2 (mean cost), and its gradient
+/// J at (w, b) over the dataset with the L2 strength l2 (mean cost), and its gradient
 /// (gw, gb): one fused pass.
 template <class Data>
-typename Data::scalar_type evaluate_at(const Data& X,
-                                       const Targets<typename Data::scalar_type>& targets,
+typename Data::scalar_type evaluate_at(const Data& data,
                                        const Vector<typename Data::scalar_type>& w,
                                        typename Data::scalar_type b,
                                        typename Data::scalar_type l2, int threads,
                                        Vector<typename Data::scalar_type>& gw,
                                        typename Data::scalar_type& gb) {
   using Scalar = typename Data::scalar_type;
-  const Problem<Data> problem(X, targets, l2, CostReduction::mean, threads);
+  const Problem<Data> problem(data, l2, CostReduction::mean, threads, Coordinates::unscaled);
   Vector<Scalar> g;
   const Scalar J = problem.evaluate(problem.from_original(w, b), g);
   gw = g.head(w.size());

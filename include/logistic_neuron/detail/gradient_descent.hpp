@@ -18,7 +18,8 @@ namespace detail {
 /// Each epoch evaluates J_k and the gradient at theta (one fused pass), then: stops with
 /// non_finite if either is not finite (restoring the previous, finite theta); else accepts the
 /// iterate (Progress::accept: on_epoch, the tolerance and gradient-tolerance rules); stops with
-/// max_epochs at the cap; else steps theta -= eta dJ/dtheta, eta the user's learning rate or 1/L.
+/// max_epochs at the cap; else steps theta -= eta dJ/dtheta, eta the user's learning rate or 1/L,
+/// and stops converged if that step leaves theta unchanged (a fixed point to rounding).
 /// So the parameters kept are always those whose cost is reported (FitResult::cost == J(theta)).
 template <class Scalar, class ProblemT>
 FitResult<Scalar> gradient_descent(const ProblemT& problem, const FitOptions<Scalar>& options,
@@ -30,7 +31,7 @@ FitResult<Scalar> gradient_descent(const ProblemT& problem, const FitOptions<Sca
   for (;;) {
     progress.count_pass();
     const Scalar J = problem.evaluate(theta, g);
-    if (!std::isfinite(J) || !std::isfinite(gradient_norm(g)) || !g.allFinite()) {
+    if (!is_finite_bits(J) || !is_finite_bits(gradient_norm(g)) || !all_finite_bits(g)) {
       // Keep the last parameters whose cost was finite (the starting ones at epoch 1).
       theta = previous;
       progress.stop(StopReason::non_finite);
@@ -44,6 +45,12 @@ FitResult<Scalar> gradient_descent(const ProblemT& problem, const FitOptions<Sca
     previous = theta;
     // theta <- theta - eta dJ/dtheta
     theta.noalias() -= eta * g;
+    if (theta == previous) {
+      // The step no longer moves theta: eta |dJ/dtheta| is below half an ulp of every
+      // coordinate, so J is at its minimum along the gradient to rounding.
+      progress.stop(StopReason::converged);
+      break;
+    }
   }
   return progress.result();
 }

@@ -20,6 +20,7 @@
 #include "problem.hpp"
 #include "targets.hpp"
 #include "validate.hpp"
+#include "dataset.hpp"
 
 namespace logistic_neuron {
 namespace detail {
@@ -52,7 +53,7 @@ inline std::string cell(double value, int width, int digits = 4) {
   std::ostringstream out;
   out.imbue(std::locale::classic());
   out << std::setw(width);
-  if (std::isnan(value)) {
+  if (is_nan_bits(value)) {
     out << "nan";
   } else if (value != 0 && (std::abs(value) < 1e-3 || std::abs(value) >= 1e6)) {
     out << std::scientific << std::setprecision(digits - 1) << value;
@@ -182,24 +183,26 @@ void fill_model_statistics(SummaryT& s, Acc llf, Eigen::Index ones) {
   s.bic = static_cast<Scalar>(-2 * llf + static_cast<Acc>(k) * std::log(nn));
 }
 
-/// Fills the summary s of the parameters (w, b) over (X, targets): see inference.hpp.
+/// Fills the summary s of the parameters (w, b) over the dataset, whose labels hold `ones` ones:
+/// see inference.hpp.
 /// \throws std::invalid_argument naming `caller` when the information matrix is not positive
 ///   definite.
 template <class SummaryT, class Data>
-void fill_summary(SummaryT& s, const char* caller, const Data& X,
-                  const Targets<typename Data::scalar_type>& targets,
+void fill_summary(SummaryT& s, const char* caller, const Data& data,
                   const Vector<typename Data::scalar_type>& w, typename Data::scalar_type b,
-                  const std::vector<std::string>& feature_names, int threads) {
+                  const std::vector<std::string>& feature_names, Eigen::Index ones, int threads) {
   using Scalar = typename Data::scalar_type;
   using Acc = Accum<Scalar>;
-  const Eigen::Index n = X.rows(), d = X.cols(), k = d + 1;
+  const Eigen::Index n = data.rows(), d = data.cols(), k = d + 1;
   // llf = -sum_i softplus(t_i z_i), and the score sum_i (y_i - a_i)[x_i; 1] = -[X^T r; sum r]
   // with r_i = a_i - y_i: one fused pass.
-  const Problem<Data> problem(X, targets, Scalar(0), CostReduction::sum, threads);
+  const Problem<Data> problem(data, Scalar(0), CostReduction::sum, threads);
   const PassSums<Scalar> sums = problem.logistic_sums(w, b);
   const Acc max_score = std::max(sums.weights.cwiseAbs().maxCoeff(), std::abs(sums.bias));
-  // H = sum_i a_i (1 - a_i) [x_i; 1][x_i; 1]^T and its inverse.
-  const AccumMatrix<Scalar> H = hessian_sums(X, targets, w, b, threads);
+  // H = sum_i a_i (1 - a_i) [x_i; 1][x_i; 1]^T, in units of X' = f X (hessian_sums), inverted
+  // there and mapped back: cov(w_j, w_k) = f^2 cov', cov(w_j, b) = f cov', cov(b, b) = cov'.
+  const Scalar factor = scale_factor<Scalar>(data.scale_exponent());
+  const AccumMatrix<Scalar> H = hessian_sums(data, w, b, factor, threads);
   const Eigen::LLT<AccumMatrix<Scalar>> llt(H);
   if (llt.info() != Eigen::Success) {
     throw std::invalid_argument(prefix(caller) +
@@ -207,6 +210,11 @@ void fill_summary(SummaryT& s, const char* caller, const Data& X,
                                 "features, a constant feature, or separated data); no standard "
                                 "errors exist");
   }
+  Vector<Acc> unit = Vector<Acc>::Constant(k, Acc(factor));
+  unit[d] = 1;
+  const AccumMatrix<Scalar> covariance =
+      unit.asDiagonal() * AccumMatrix<Scalar>(llt.solve(AccumMatrix<Scalar>::Identity(k, k))) *
+      unit.asDiagonal();
   s.n_samples = n;
   s.n_parameters = k;
   s.names.clear();
@@ -218,8 +226,8 @@ void fill_summary(SummaryT& s, const char* caller, const Data& X,
   s.coefficient.resize(k);
   s.coefficient.head(d) = w;
   s.coefficient[d] = b;
-  fill_parameter_columns(s, AccumMatrix<Scalar>(llt.solve(AccumMatrix<Scalar>::Identity(k, k))));
-  fill_model_statistics(s, -sums.value, count_ones(targets));
+  fill_parameter_columns(s, covariance);
+  fill_model_statistics(s, -sums.value, ones);
   s.max_abs_score = static_cast<Scalar>(max_score);
 }
 

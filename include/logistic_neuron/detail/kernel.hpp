@@ -1,14 +1,15 @@
 /// \file kernel.hpp
-/// \brief The passes over X that every computation shares, over any kind of X (internal).
+/// \brief The passes over X that every computation shares, over any dataset (internal).
 ///
 /// An epoch needs z = X w + b and X^T r with r a function of z. Done as two passes it reads X
 /// twice; here the rows are cut into blocks small enough to stay in cache (chunks.hpp), and each
-/// block's logits, residuals and gradient contribution are computed while the block is hot
-/// (the kind of X's fused_block), so X is read from memory once per pass.
+/// block's logits, residuals and gradient contribution are computed while the block is hot (the
+/// kind of X's fused_block), so X is read from memory once per pass.
 ///
-/// Determinism: each chunk's sums are formed in row order into its own slot; the slots are then
-/// added in chunk order. Threads take chunks, so the result is bitwise identical for any thread
-/// count.
+/// Determinism: each chunk's sums are formed in row order into its own slot (blocks in order,
+/// each block's sums in an order fixed by its length); the slots are added along the chunk tree
+/// (reduce.hpp). Threads take chunks, so the result is bitwise identical for any thread count,
+/// and for any split of the rows into pieces or processes.
 #pragma once
 
 #include <algorithm>
@@ -17,9 +18,20 @@
 
 #include "../base/config.hpp"
 #include "chunks.hpp"
+#include "dataset.hpp"
+#include "pool.hpp"
+#include "reduce.hpp"
+#include "simd/kernels.hpp"
 
 namespace logistic_neuron {
 namespace detail {
+
+/// Runs work(chunk, worker) for every chunk in [0, chunks) on up to `threads` threads of the
+/// pool (the calling thread included; worker ids in [0, threads)).
+template <class Work>
+void run_chunks(Eigen::Index chunks, int threads, const Work& work) {
+  ThreadPool::instance().run(chunks, threads, work);
+}
 
 /// The sums one fused pass returns.
 template <class Scalar>
@@ -29,70 +41,119 @@ struct PassSums {
   Vector<Accum<Scalar>> weights;    ///< sum_i r_i x_i
 };
 
-/// One fused pass over X (any kind): for each block of rows, z = X_b w + b; then
-/// block_fn(row0, rows, buffer, tick) turns z (in buffer) into residuals r in place and returns
-/// a value to be summed, calling tick() now and then (each call prefetches a few lines of the
-/// next block); then the block's sum_i r_i and X_b^T r are added to the totals.
+/// Calls f(piece, chunk_in_piece, global_chunk, worker, row0, rows_in_chunk) for every chunk of
+/// every piece of the dataset, the chunks of a piece on up to `threads` threads.
+template <class Data, class F>
+void for_each_chunk(const Data& data, int threads, const F& f) {
+  const Layout layout = data.layout();
+  data.for_each_piece([&](const auto& piece) {
+    const Eigen::Index n = piece.X.rows();
+    run_chunks(piece.chunks(layout), threads, [&](Eigen::Index k, int worker) {
+      const ChunkRows rows = chunk_rows(layout, n, k);
+      f(piece, piece.first_chunk + k, worker, rows.begin, rows.end);
+    });
+  });
+}
+
+/// One fused pass over the dataset: for each block of rows, z = X_b w + b; then
+/// block_fn(piece, row0, rows, z) turns z into residuals r in place and returns a value to be
+/// summed (row0 within the piece); then the block's sum_i r_i and X_b^T r are added to the
+/// totals. The totals come from the chunk tree, across processes too.
 template <class Data, class BlockFn>
-PassSums<typename Data::scalar_type> fused_pass(const Data& X,
+PassSums<typename Data::scalar_type> fused_pass(const Data& data,
                                                 const Vector<typename Data::scalar_type>& w,
                                                 typename Data::scalar_type b,
                                                 const BlockFn& block_fn, int threads) {
   using Scalar = typename Data::scalar_type;
   using Acc = Accum<Scalar>;
-  const Eigen::Index n = X.rows(), d = X.cols();
-  const Layout layout = X.layout();
-  const int workers = worker_count(layout.chunks, threads);
-
+  const Eigen::Index d = data.cols();
+  const Layout layout = data.layout();
+  const int workers = worker_count(data.chunk_count(), threads);
   // Scratch per worker, allocated before any thread starts.
   std::vector<Vector<Scalar>> buffers(static_cast<std::size_t>(workers),
                                       Vector<Scalar>(layout.block_rows));
   std::vector<Vector<Scalar>> block_grads(static_cast<std::size_t>(workers), Vector<Scalar>(d));
-  std::vector<PassSums<Scalar>> chunk_sums(static_cast<std::size_t>(layout.chunks));
-  for (PassSums<Scalar>& sums : chunk_sums) sums.weights = Vector<Acc>::Zero(d);
-
-  run_chunks(layout.chunks, workers, [&](Eigen::Index c, int worker) {
+  ChunkSums<Acc> sums(data.first_chunk(), data.chunk_count(), d + 2);
+  for_each_chunk(data, workers, [&](const auto& piece, Eigen::Index c, int worker,
+                                    Eigen::Index begin, Eigen::Index end) {
     Scalar* z = buffers[static_cast<std::size_t>(worker)].data();
     Vector<Scalar>& g = block_grads[static_cast<std::size_t>(worker)];
-    PassSums<Scalar>& sums = chunk_sums[static_cast<std::size_t>(c)];
-    const ChunkRows chunk = chunk_rows(layout, n, c);
-    for (Eigen::Index row0 = chunk.begin; row0 < chunk.end; row0 += layout.block_rows) {
-      const Eigen::Index rows = std::min(layout.block_rows, chunk.end - row0);
+    Vector<Acc>& slot = sums[c];
+    const auto fn = [&](Eigen::Index row0, Eigen::Index rows, Scalar* zb) {
+      return block_fn(piece, row0, rows, zb);
+    };
+    for (Eigen::Index row0 = begin; row0 < end; row0 += layout.block_rows) {
+      const Eigen::Index rows = std::min(layout.block_rows, end - row0);
       const Eigen::Index next = row0 + rows;
-      const Eigen::Index next_rows =
-          next < chunk.end ? std::min(layout.block_rows, chunk.end - next) : 0;
-      sums.value += static_cast<Acc>(X.fused_block(row0, rows, next_rows, w, b, z, g, block_fn));
-      const Eigen::Map<const Vector<Scalar>> r(z, rows);
-      sums.bias += static_cast<Acc>(r.sum());
-      sums.weights += g.template cast<Acc>();
+      const Eigen::Index next_rows = next < end ? std::min(layout.block_rows, end - next) : 0;
+      const Scalar value = piece.X.fused_block(row0, rows, next_rows, w, b, z, g, fn);
+      slot.head(d) += g.template cast<Acc>();
+      slot[d] += static_cast<Acc>(kernel_sum(z, rows));
+      slot[d + 1] += static_cast<Acc>(value);
     }
   });
-
-  PassSums<Scalar> total;
-  total.weights = Vector<Acc>::Zero(d);
-  for (const PassSums<Scalar>& sums : chunk_sums) {
-    total.value += sums.value;
-    total.bias += sums.bias;
-    total.weights += sums.weights;
-  }
-  return total;
+  const Vector<Acc> total = sums.total(data.reduction());
+  PassSums<Scalar> out;
+  out.weights = total.head(d);
+  out.bias = total[d];
+  out.value = total[d + 1];
+  return out;
 }
 
-/// z = X w + b into z (length n), block by block, on up to `threads` threads.
-template <class Data>
-void forward_pass(const Data& X, const Vector<typename Data::scalar_type>& w,
-                  typename Data::scalar_type b, Vector<typename Data::scalar_type>& z,
-                  int threads) {
-  const Eigen::Index n = X.rows();
-  const Layout layout = X.layout();
-  z.resize(n);
-  run_chunks(layout.chunks, worker_count(layout.chunks, threads), [&](Eigen::Index c, int) {
-    const ChunkRows chunk = chunk_rows(layout, n, c);
-    for (Eigen::Index row0 = chunk.begin; row0 < chunk.end; row0 += layout.block_rows) {
-      const Eigen::Index rows = std::min(layout.block_rows, chunk.end - row0);
-      X.logits(row0, rows, w, b, z.data() + row0);
+/// The magnitudes behind a gradient at (w, b): for each block, z = X_b w + b; block_fn(piece,
+/// row0, rows, z) turns z into weights omega >= 0 in place; the totals are sum_i omega_i |x_i|
+/// (weights), sum_i omega_i (bias). One pass, along the chunk tree.
+template <class Data, class BlockFn>
+PassSums<typename Data::scalar_type> abs_pass(const Data& data,
+                                              const Vector<typename Data::scalar_type>& w,
+                                              typename Data::scalar_type b,
+                                              const BlockFn& block_fn, int threads) {
+  using Scalar = typename Data::scalar_type;
+  using Acc = Accum<Scalar>;
+  const Eigen::Index d = data.cols();
+  const Layout layout = data.layout();
+  const int workers = worker_count(data.chunk_count(), threads);
+  std::vector<Vector<Scalar>> buffers(static_cast<std::size_t>(workers),
+                                      Vector<Scalar>(layout.block_rows));
+  std::vector<Vector<Scalar>> block_sums(static_cast<std::size_t>(workers), Vector<Scalar>(d));
+  ChunkSums<Acc> sums(data.first_chunk(), data.chunk_count(), d + 1);
+  for_each_chunk(data, workers, [&](const auto& piece, Eigen::Index c, int worker,
+                                    Eigen::Index begin, Eigen::Index end) {
+    Scalar* z = buffers[static_cast<std::size_t>(worker)].data();
+    Vector<Scalar>& g = block_sums[static_cast<std::size_t>(worker)];
+    Vector<Acc>& slot = sums[c];
+    for (Eigen::Index row0 = begin; row0 < end; row0 += layout.block_rows) {
+      const Eigen::Index rows = std::min(layout.block_rows, end - row0);
+      piece.X.logits(row0, rows, w, b, z);
+      block_fn(piece, row0, rows, z);
+      g.setZero();
+      piece.X.abs_gradient(row0, rows, z, g);
+      slot.head(d) += g.template cast<Acc>();
+      slot[d] += static_cast<Acc>(kernel_sum(z, rows));
     }
   });
+  const Vector<Acc> total = sums.total(data.reduction());
+  PassSums<Scalar> out;
+  out.weights = total.head(d);
+  out.bias = total[d];
+  return out;
+}
+
+/// z = X w + b for this process's rows (local row order), block by block, on up to `threads`
+/// threads.
+template <class Data>
+void forward_pass(const Data& data, const Vector<typename Data::scalar_type>& w,
+                  typename Data::scalar_type b, Vector<typename Data::scalar_type>& z,
+                  int threads) {
+  const Layout layout = data.layout();
+  z.resize(data.local_rows());
+  for_each_chunk(data, worker_count(data.chunk_count(), threads),
+                 [&](const auto& piece, Eigen::Index, int, Eigen::Index begin, Eigen::Index end) {
+                   for (Eigen::Index row0 = begin; row0 < end; row0 += layout.block_rows) {
+                     const Eigen::Index rows = std::min(layout.block_rows, end - row0);
+                     piece.X.logits(row0, rows, w, b, z.data() + piece.local_row + row0);
+                   }
+                 });
 }
 
 }  // namespace detail

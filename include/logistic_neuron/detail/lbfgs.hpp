@@ -83,7 +83,7 @@ LineSearchEnd wolfe_search(const ProblemT& problem, Progress<Scalar>& progress,
   LinePoint<Scalar> best;
   bool have_best = false;
   auto remember = [&](const LinePoint<Scalar>& point) {
-    if (std::isfinite(point.J) && decreases(point) && point.J < J0 && (!have_best || point.J < best.J)) {
+    if (is_finite_bits(point.J) && decreases(point) && point.J < J0 && (!have_best || point.J < best.J)) {
       best = point;
       have_best = true;
     }
@@ -101,7 +101,7 @@ LineSearchEnd wolfe_search(const ProblemT& problem, Progress<Scalar>& progress,
   while (!bracketed) {
     if (trials >= max_trials || !evaluate(t, current)) break;
     remember(current);
-    if (!std::isfinite(current.J) || !decreases(current) || current.J > lo.J + slack) {
+    if (!is_finite_bits(current.J) || !decreases(current) || current.J > lo.J + slack) {
       hi = current;
       bracketed = true;
     } else if (curved(current)) {
@@ -124,19 +124,19 @@ LineSearchEnd wolfe_search(const ProblemT& problem, Progress<Scalar>& progress,
     // The minimiser of the cubic through (a, J_a, J'_a) and (b, J_b, J'_b), safeguarded to the
     // middle 80% of the interval; bisection if hi is not finite or the cubic has no minimum.
     Scalar next = (a + b) / 2;
-    if (std::isfinite(hi.J) && std::isfinite(hi.slope)) {
+    if (is_finite_bits(hi.J) && is_finite_bits(hi.slope)) {
       const Scalar d1 = lo.slope + hi.slope - 3 * (lo.J - hi.J) / (a - b);
       const Scalar radicand = d1 * d1 - lo.slope * hi.slope;
       if (radicand >= 0) {
         const Scalar d2 = std::copysign(std::sqrt(radicand), b - a);
         const Scalar cubic = b - (b - a) * (hi.slope + d2 - d1) / (hi.slope - lo.slope + 2 * d2);
-        if (std::isfinite(cubic)) next = cubic;
+        if (is_finite_bits(cubic)) next = cubic;
       }
     }
     next = std::clamp(next, left + Scalar(0.1) * width, left + Scalar(0.9) * width);
     if (!evaluate(next, current)) break;
     remember(current);
-    if (!std::isfinite(current.J) || !decreases(current) || current.J > lo.J + slack) {
+    if (!is_finite_bits(current.J) || !decreases(current) || current.J > lo.J + slack) {
       hi = current;
     } else {
       if (curved(current)) {
@@ -203,7 +203,7 @@ FitResult<Scalar> lbfgs(const ProblemT& problem, const FitOptions<Scalar>& optio
       p += (alpha[i] - beta) * S[i];
     }
     Scalar slope = g.dot(p);
-    if (!(slope < 0) || !p.allFinite()) {  // not a descent direction: restart from -g
+    if (!(slope < 0) || !all_finite_bits(p)) {  // not a descent direction: restart from -g
       S.clear();
       Y.clear();
       rho.clear();
@@ -228,13 +228,13 @@ FitResult<Scalar> lbfgs(const ProblemT& problem, const FitOptions<Scalar>& optio
       break;
     }
     if (end == LineSearchEnd::failed) {
-      progress.stop(StopReason::line_search_failed);
+      progress.stop_at_failed_search(problem, theta, g);
       break;
     }
     Vector<Scalar> s = next.theta - theta;
     Vector<Scalar> y = next.g - g;
     const Scalar sy = s.dot(y);
-    if (sy > std::numeric_limits<Scalar>::epsilon() * y.squaredNorm() && std::isfinite(sy)) {
+    if (sy > std::numeric_limits<Scalar>::epsilon() * y.squaredNorm() && is_finite_bits(sy)) {
       if (S.size() == memory) {
         S.pop_front();
         Y.pop_front();

@@ -57,7 +57,7 @@ void metrics_require_scores(const char* caller, const char* name,
       throw std::invalid_argument(prefix(caller) + name + "[" + std::to_string(i) + "] is " +
                                   to_text(value) + "; expected a probability in [0, 1]");
     }
-    if (!std::isfinite(value)) {
+    if (!is_finite_bits(value)) {
       throw std::invalid_argument(prefix(caller) + name + "[" + std::to_string(i) + "] is " +
                                   to_text(value) + "; expected finite scores");
     }

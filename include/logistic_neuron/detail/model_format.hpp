@@ -163,11 +163,11 @@ class LineReader {
         fail(what + " " + quote(token) + " is out of the range of " + scalar_name<File>());
       }
     }
-    if (!std::isfinite(value)) {
+    if (!is_finite_bits(value)) {
       fail(what + " is " + quote(token) + "; expected a finite number");
     }
     const Target converted = static_cast<Target>(value);
-    if (!std::isfinite(converted)) {
+    if (!is_finite_bits(converted)) {
       fail(what + " " + quote(token) + " overflows " + scalar_name<Target>());
     }
     return converted;
@@ -284,12 +284,12 @@ std::string model_problem(const Vector<Scalar>& weights, Scalar bias,
            std::to_string(max_model_features);
   }
   for (Eigen::Index j = 0; j < d; ++j) {
-    if (!std::isfinite(weights[j])) {
+    if (!is_finite_bits(weights[j])) {
       return "weights[" + std::to_string(j) + "] is " + format_number(weights[j]) +
              "; expected finite weights";
     }
   }
-  if (!std::isfinite(bias)) return "bias is " + format_number(bias) + "; expected a finite bias";
+  if (!is_finite_bits(bias)) return "bias is " + format_number(bias) + "; expected a finite bias";
   if (!feature_names.empty()) {
     if (static_cast<Eigen::Index>(feature_names.size()) != d) {
       return "got " + std::to_string(feature_names.size()) + " feature names for " +
@@ -309,8 +309,8 @@ std::string model_problem(const Vector<Scalar>& weights, Scalar bias,
            " features; expected both empty or both " + std::to_string(d);
   }
   for (Eigen::Index j = 0; j < feature_means.size(); ++j) {
-    if (!std::isfinite(feature_means[j]) ||
-        !(std::isfinite(feature_scales[j]) && feature_scales[j] > 0)) {
+    if (!is_finite_bits(feature_means[j]) ||
+        !(is_finite_bits(feature_scales[j]) && feature_scales[j] > 0)) {
       return "feature " + std::to_string(j) + " has mean " + format_number(feature_means[j]) +
              " and scale " + format_number(feature_scales[j]) +
              "; expected a finite mean and a finite scale > 0";

@@ -29,7 +29,7 @@ bool newton_direction(AccumMatrix<Scalar> H, const Vector<Scalar>& g, Vector<Sca
   Vector<Acc> E(size);
   for (Eigen::Index j = 0; j < size; ++j) {
     const Acc diagonal = H(j, j);
-    E[j] = diagonal > 0 && std::isfinite(static_cast<double>(diagonal)) ? Acc(1) / std::sqrt(diagonal)
+    E[j] = diagonal > 0 && is_finite_bits(diagonal) ? Acc(1) / std::sqrt(diagonal)
                                                                         : Acc(1);
   }
   H = E.asDiagonal() * H * E.asDiagonal();
@@ -48,9 +48,9 @@ bool newton_direction(AccumMatrix<Scalar> H, const Vector<Scalar>& g, Vector<Sca
       const Vector<Acc> q = llt.solve(rhs);
       const Vector<Acc> step = E.cwiseProduct(q);
       // p must be finite and a descent direction: g . p < 0.
-      if (step.allFinite() && step.dot(g.template cast<Acc>()) < 0) {
+      if (all_finite_bits(step) && step.dot(g.template cast<Acc>()) < 0) {
         p = step.template cast<Scalar>();
-        if (p.allFinite()) return true;
+        if (all_finite_bits(p)) return true;
       }
     }
     tau = tau > 0 ? tau * 100 : Acc(1e-12);
@@ -93,7 +93,7 @@ FitResult<Scalar> newton(const ProblemT& problem, const FitOptions<Scalar>& opti
     }
     progress.count_pass();
     const AccumMatrix<Scalar> H = problem.hessian(theta);
-    if (!H.allFinite() || !newton_direction<Scalar>(H, g, p)) {
+    if (!all_finite_bits(H) || !newton_direction<Scalar>(H, g, p)) {
       progress.stop(StopReason::non_finite);
       break;
     }
@@ -124,7 +124,7 @@ FitResult<Scalar> newton(const ProblemT& problem, const FitOptions<Scalar>& opti
       break;
     }
     if (!accepted) {
-      progress.stop(StopReason::line_search_failed);
+      progress.stop_at_failed_search(problem, theta, g);
       break;
     }
     theta.swap(trial);

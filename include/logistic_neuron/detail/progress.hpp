@@ -37,7 +37,7 @@ Scalar gradient_norm(const Vector<Scalar>& g) {
 /// True if J and every gradient entry are finite.
 template <class Scalar>
 bool all_finite(Scalar J, const Vector<Scalar>& g) {
-  return std::isfinite(J) && g.allFinite();
+  return is_finite_bits(J) && all_finite_bits(g);
 }
 
 /// The tolerance within which two costs are equal to rounding: a step whose cost rises by less
@@ -87,6 +87,16 @@ class Progress {
       return stop(StopReason::converged);
     }
     return false;
+  }
+
+  /// Ends the fit whose line search found no step that lowers J from theta (gradient g there):
+  /// converged if the gradient is at the optimum to rounding (the check is one pass over X, not
+  /// counted in epochs), else line_search_failed. Returns true.
+  template <class ProblemT>
+  bool stop_at_failed_search(const ProblemT& problem, const Vector<Scalar>& theta,
+                             const Vector<Scalar>& g) {
+    return stop(problem.at_rounding_optimum(theta, g) ? StopReason::converged
+                                                      : StopReason::line_search_failed);
   }
 
   /// Ends the fit for `reason`; returns true.

@@ -33,8 +33,10 @@
 #include "../base/options.hpp"
 #include "../base/result.hpp"
 #include "chunks.hpp"
+#include "dataset.hpp"
 #include "dense.hpp"
 #include "hessian.hpp"
+#include "kernel.hpp"
 #include "newton.hpp"
 #include "problem.hpp"
 #include "progress.hpp"
@@ -131,41 +133,38 @@ struct MarginStats {
 };
 
 /// The margin statistics at (w, b) and, when w_ref is not null, of the move from (w_ref, b_ref),
-/// in one pass over X (both logits of a block from one read of it).
+/// in one pass over the dataset (both logits of a block from one read of it), across processes.
 template <class Data>
 MarginStats<typename Data::scalar_type> margin_pass(
-    const Data& X, const Targets<typename Data::scalar_type>& targets,
-    const Vector<typename Data::scalar_type>& w, typename Data::scalar_type b,
+    const Data& data, const Vector<typename Data::scalar_type>& w, typename Data::scalar_type b,
     const Vector<typename Data::scalar_type>* w_ref, typename Data::scalar_type b_ref,
     int threads) {
   using Scalar = typename Data::scalar_type;
-  const Eigen::Index n = X.rows();
-  const Layout layout = X.layout();
-  const int workers = worker_count(layout.chunks, threads);
+  const Layout layout = data.layout();
+  const int workers = worker_count(data.chunk_count(), threads);
   std::vector<Vector<Scalar>> z(static_cast<std::size_t>(workers), Vector<Scalar>(layout.block_rows));
   std::vector<Vector<Scalar>> z_ref(static_cast<std::size_t>(workers),
                                     Vector<Scalar>(w_ref ? layout.block_rows : 0));
-  std::vector<MarginStats<Scalar>> chunk_stats(static_cast<std::size_t>(layout.chunks));
-  const Scalar* weight = targets.weight_data();
-  run_chunks(layout.chunks, workers, [&](Eigen::Index c, int worker) {
-    MarginStats<Scalar>& stats = chunk_stats[static_cast<std::size_t>(c)];
+  std::vector<MarginStats<Scalar>> chunk_stats(static_cast<std::size_t>(data.chunk_count()));
+  for_each_chunk(data, workers, [&](const auto& piece, Eigen::Index c, int worker,
+                                    Eigen::Index begin, Eigen::Index end) {
+    MarginStats<Scalar>& stats = chunk_stats[static_cast<std::size_t>(c - data.first_chunk())];
     Scalar* zb = z[static_cast<std::size_t>(worker)].data();
     Scalar* zr = z_ref[static_cast<std::size_t>(worker)].data();
-    const ChunkRows chunk = chunk_rows(layout, n, c);
-    for (Eigen::Index row0 = chunk.begin; row0 < chunk.end; row0 += layout.block_rows) {
-      const Eigen::Index rows = std::min(layout.block_rows, chunk.end - row0);
-      X.logits(row0, rows, w, b, zb);
-      if (w_ref) X.logits(row0, rows, *w_ref, b_ref, zr);
+    for (Eigen::Index row0 = begin; row0 < end; row0 += layout.block_rows) {
+      const Eigen::Index rows = std::min(layout.block_rows, end - row0);
+      piece.X.logits(row0, rows, w, b, zb);
+      if (w_ref) piece.X.logits(row0, rows, *w_ref, b_ref, zr);
       for (Eigen::Index k = 0; k < rows; ++k) {
         const Eigen::Index i = row0 + k;
-        if (weight && !(weight[i] > 0)) continue;
-        const Scalar m = -targets.sign[i] * zb[k];  // (2 y_i - 1) z_i
+        if (piece.weight && !(piece.weight[i] > 0)) continue;
+        const Scalar m = -piece.sign[i] * zb[k];  // (2 y_i - 1) z_i
         stats.min_margin = std::min(stats.min_margin, m);
         stats.max_abs_logit = std::max(stats.max_abs_logit, std::abs(zb[k]));
         if (!(m > 0)) ++stats.misclassified;
         if (m >= separation_confident_margin<Scalar>) ++stats.confident;
         if (w_ref) {
-          const Scalar move = -targets.sign[i] * (zb[k] - zr[k]);
+          const Scalar move = -piece.sign[i] * (zb[k] - zr[k]);
           stats.move_positive = std::max(stats.move_positive, move);
           stats.move_negative = std::max(stats.move_negative, -move);
         }
@@ -174,6 +173,19 @@ MarginStats<typename Data::scalar_type> margin_pass(
   });
   MarginStats<Scalar> total;
   for (const MarginStats<Scalar>& stats : chunk_stats) total.add(stats);
+  if (const Reduction* reduction = data.reduction()) {
+    long long counts[2] = {total.misclassified, total.confident};
+    reduction->sum(counts, 2);
+    double extremes[4] = {-double(total.min_margin), double(total.max_abs_logit),
+                          double(total.move_positive), double(total.move_negative)};
+    reduction->max(extremes, 4);
+    total.misclassified = static_cast<Eigen::Index>(counts[0]);
+    total.confident = static_cast<Eigen::Index>(counts[1]);
+    total.min_margin = static_cast<Scalar>(-extremes[0]);
+    total.max_abs_logit = static_cast<Scalar>(extremes[1]);
+    total.move_positive = static_cast<Scalar>(extremes[2]);
+    total.move_negative = static_cast<Scalar>(extremes[3]);
+  }
   return total;
 }
 
@@ -193,7 +205,7 @@ bool full_rank(const Matrix& H) {
   const Eigen::LLT<Matrix> llt(equilibrated);
   if (llt.info() != Eigen::Success) return false;
   const auto pivots = llt.matrixLLT().diagonal();
-  return pivots.allFinite() && pivots.cwiseAbs2().minCoeff() >= Acc(1e-10);
+  return all_finite_bits(pivots) && pivots.cwiseAbs2().minCoeff() >= Acc(1e-10);
 }
 
 /// Stops a probe once every sample of positive weight is on its side (a certificate of complete
@@ -214,8 +226,8 @@ class ProbeWatch final : public IterateObserver<typename ProblemT::Scalar> {
     Vector<Scalar> w;
     Scalar b;
     m_problem.to_original(theta, w, b);
-    const MarginStats<Scalar> stats = margin_pass(m_problem.data(), m_problem.targets(), w, b,
-                                                  nullptr, Scalar(0), m_problem.threads());
+    const MarginStats<Scalar> stats =
+        margin_pass(m_problem.data(), w, b, nullptr, Scalar(0), m_problem.threads());
     m_misclassified = stats.misclassified;
     return m_misclassified > 0;
   }
@@ -242,16 +254,16 @@ struct ProbeOutcome {
   Scalar b = 0;
 };
 
-/// Up to separation_probe_max_steps Newton steps on the summed cost over X from (w, b), by the
-/// library's Newton solver; stops when every sample is on its side (complete separation), when
-/// J changes by less than 1e-12 (J + 1) (a minimiser, or a run-away gone far), or when no step
-/// lowers J.
+/// Up to separation_probe_max_steps Newton steps on the summed cost over the dataset from
+/// (w, b), by the library's Newton solver; stops when every sample is on its side (complete
+/// separation), when J changes by less than 1e-12 (J + 1) (a minimiser, or a run-away gone far),
+/// or when no step lowers J.
 template <class Data>
-ProbeOutcome<typename Data::scalar_type> newton_probe(
-    const Data& X, const Targets<typename Data::scalar_type>& targets,
-    const Vector<typename Data::scalar_type>& w, typename Data::scalar_type b, int threads) {
+ProbeOutcome<typename Data::scalar_type> newton_probe(const Data& data,
+                                                      const Vector<typename Data::scalar_type>& w,
+                                                      typename Data::scalar_type b, int threads) {
   using Scalar = typename Data::scalar_type;
-  const Problem<Data> problem(X, targets, Scalar(0), CostReduction::sum, threads);
+  const Problem<Data> problem(data, Scalar(0), CostReduction::sum, threads);
   ProbeWatch<Problem<Data>> watch(problem);
   Vector<Scalar> theta = problem.from_original(w, b);
   Vector<Scalar> g;
@@ -270,69 +282,87 @@ ProbeOutcome<typename Data::scalar_type> newton_probe(
   return outcome;
 }
 
-/// Rule 1: true if Newton on a strided subsample of the rows of positive weight converges to a
-/// finite optimum with a full-rank Hessian, which certifies that the classes of X overlap.
-/// `rows` is set to the subsample's size (0 when X is too small for a subsample to save work).
+/// Rule 1 on this process's rows: true if Newton on a strided subsample of them (rows of
+/// positive weight) converges to a finite optimum with a full-rank Hessian, which certifies
+/// that the classes overlap. `rows` is set to the subsample's size (0 when there are too few
+/// rows for a subsample to save work).
 template <class Data>
-bool overlap_certified(const Data& X, const Targets<typename Data::scalar_type>& targets,
-                       const Vector<typename Data::scalar_type>& w, typename Data::scalar_type b,
-                       Eigen::Index& rows) {
+bool local_overlap_certified(const Data& data, const Vector<typename Data::scalar_type>& w,
+                             typename Data::scalar_type b, Eigen::Index& rows) {
   using Scalar = typename Data::scalar_type;
-  const Eigen::Index n = X.rows(), d = X.cols();
+  const Eigen::Index n = data.local_rows(), d = data.cols();
   rows = 0;
   const Eigen::Index m = separation_subsample_rows(d);
   if (d + 1 > separation_probe_max_features || n < 2 * m) return false;
-  const Scalar* weight = targets.weight_data();
-  std::vector<Eigen::Index> picked;
-  picked.reserve(static_cast<std::size_t>(m));
-  for (Eigen::Index k = 0; k < m; ++k) {
-    const Eigen::Index i = k * n / m;  // strided, deterministic
-    if (!weight || weight[i] > 0) picked.push_back(i);
-  }
-  rows = static_cast<Eigen::Index>(picked.size());
-  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> Xs(rows, d);
+  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> Xs(m, d);
   Targets<Scalar> sub;
-  sub.sign.resize(rows);
-  if (weight) sub.weight.resize(rows);
-  sub.total_weight = 0;
-  for (Eigen::Index k = 0; k < rows; ++k) {
-    const Eigen::Index i = picked[static_cast<std::size_t>(k)];
-    X.copy_row(i, Xs.row(k));
-    sub.sign[k] = targets.sign[i];
-    if (weight) sub.weight[k] = weight[i];
-    sub.total_weight += weight ? Accum<Scalar>(weight[i]) : Accum<Scalar>(1);
-  }
+  sub.sign.resize(m);
+  sub.weight.resize(m);
+  Eigen::Index next = 0;  // the k-th pick is local row k n / m
+  data.for_each_piece([&](const auto& piece) {
+    const Eigen::Index end = piece.local_row + piece.X.rows();
+    for (; next < m && next * n / m < end; ++next) {
+      const Eigen::Index i = next * n / m - piece.local_row;
+      const Scalar s = piece.weight ? piece.weight[i] : Scalar(1);
+      if (!(s > 0)) continue;
+      piece.X.copy_row(i, Xs.row(rows));
+      sub.sign[rows] = piece.sign[i];
+      sub.weight[rows] = s;
+      ++rows;
+    }
+  });
+  if (rows <= d + 1) return false;
+  Xs.conservativeResize(rows, d);
+  sub.sign.conservativeResize(rows);
+  sub.weight.conservativeResize(rows);
+  sub.total_weight = sub.weight.template cast<Accum<Scalar>>().sum();
   const XRef<Scalar, Eigen::ColMajor> Xr(Xs);
-  const DenseX<Scalar, Eigen::ColMajor> data(Xr);
-  const ProbeOutcome<Scalar> probe = newton_probe(data, sub, w, b, 1);
+  const DenseX<Scalar, Eigen::ColMajor> kind(Xr);
+  const InMemory<DenseX<Scalar, Eigen::ColMajor>> subsample(kind, sub, data.scale_exponent());
+  const ProbeOutcome<Scalar> probe = newton_probe(subsample, w, b, 1);
   if (!probe.converged || probe.misclassified == 0 || !(probe.last_step <= Scalar(1e-4))) {
     return false;
   }
-  return full_rank(hessian_sums(data, sub, probe.w, probe.b, 1));
+  return full_rank(hessian_sums(subsample, probe.w, probe.b,
+                                scale_factor<Scalar>(data.scale_exponent()), 1));
+}
+
+/// Rule 1 over every process: certified when some process's subsample certifies it.
+template <class Data>
+bool overlap_certified(const Data& data, const Vector<typename Data::scalar_type>& w,
+                       typename Data::scalar_type b, Eigen::Index& rows) {
+  const bool local = local_overlap_certified(data, w, b, rows);
+  const Reduction* reduction = data.reduction();
+  if (!reduction) return local;
+  double flag = local ? 1 : 0;
+  reduction->max(&flag, 1);
+  long long count = rows;
+  reduction->sum(&count, 1);
+  rows = static_cast<Eigen::Index>(count);
+  return flag > 0;
 }
 
 /// The rule documented on logistic_neuron::Separation, for the parameters (w, b) a fit kept over
-/// (X, targets), with the snapshots the recorder kept of its iterates.
+/// the dataset, with the snapshots the recorder kept of its iterates.
 template <class Data, class Recorder>
 Separation<typename Data::scalar_type> check_separation(
-    const Data& X, const Targets<typename Data::scalar_type>& targets,
-    const Vector<typename Data::scalar_type>& w, typename Data::scalar_type b,
+    const Data& data, const Vector<typename Data::scalar_type>& w, typename Data::scalar_type b,
     const Recorder& recorder, int threads) {
   using Scalar = typename Data::scalar_type;
   Separation<Scalar> out;
   out.checked = true;
-  const Eigen::Index n = X.rows(), d = X.cols();
+  const Eigen::Index n = data.rows(), d = data.cols();
   out.weight_norm = std::hypot(w.stableNorm(), b);  // ||(w, b)||
 
   // 1. Overlap certified on a subsample: no separation.
-  if (overlap_certified(X, targets, w, b, out.subsample_rows)) {
+  if (overlap_certified(data, w, b, out.subsample_rows)) {
     out.overlap_certified = true;
     return out;
   }
 
   // 2. Margins at the kept parameters, and of the move from the reference snapshot.
   const auto* reference = recorder.reference();
-  const MarginStats<Scalar> stats = margin_pass(X, targets, w, b, reference ? &reference->w : nullptr,
+  const MarginStats<Scalar> stats = margin_pass(data, w, b, reference ? &reference->w : nullptr,
                                                 reference ? reference->b : Scalar(0), threads);
   out.misclassified = stats.misclassified;
   out.confident = stats.confident;
@@ -366,13 +396,13 @@ Separation<typename Data::scalar_type> check_separation(
   if (d + 1 > separation_probe_max_features || hessian_work > separation_probe_max_work) {
     return out;
   }
-  const ProbeOutcome<Scalar> probe = newton_probe(X, targets, w, b, threads);
+  const ProbeOutcome<Scalar> probe = newton_probe(data, w, b, threads);
   out.probe_steps = probe.steps;
   out.probe_misclassified = probe.misclassified;
   const Scalar probe_norm = std::hypot(probe.w.stableNorm(), probe.b);
   out.probe_weight_growth = out.weight_norm > 0 ? probe_norm / out.weight_norm
                                                 : std::numeric_limits<Scalar>::infinity();
-  out.probe_direction_overlap = margin_pass(X, targets, probe.w, probe.b, &w, b, threads).move_overlap();
+  out.probe_direction_overlap = margin_pass(data, probe.w, probe.b, &w, b, threads).move_overlap();
   if (out.probe_misclassified == 0) {
     out.detected = true;
     out.kind = SeparationKind::complete;

@@ -95,7 +95,7 @@ void apply_class_weight(const char* caller, const ClassWeight<Scalar>& class_wei
     targets.weight[i] *= weight_of[targets.sign[i] > 0 ? 0 : 1];
     total += static_cast<Accum<Scalar>>(targets.weight[i]);
   }
-  if (!(total > 0) || !std::isfinite(static_cast<long double>(total))) {
+  if (!(total > 0) || !is_finite_bits(total)) {
     throw std::invalid_argument(
         std::string(caller) + ": sample weights times class_weight (" +
         to_text(weight_of[0]) + " for class 0, " + to_text(weight_of[1]) +
