@@ -42,7 +42,10 @@ ln::FitOptions<T> tight_options(ln::Solver solver) {
   options.solver = solver;
   options.tolerance = 0;
   options.gradient_tolerance = std::is_same_v<T, float> ? T(0) : T(1e-11);
-  options.max_epochs = solver == ln::Solver::newton ? 300 : solver == ln::Solver::lbfgs ? 20000 : 60000;
+  options.max_epochs = solver == ln::Solver::newton      ? 300
+                       : solver == ln::Solver::newton_cg ? 20000
+                       : solver == ln::Solver::lbfgs     ? 20000
+                                                         : 60000;
   return options;
 }
 
@@ -118,12 +121,13 @@ void check_case(const Case& c, ln::Solver solver) {
 
 }  // namespace
 
-TEST_CASE_TEMPLATE("Newton and L-BFGS reach the scikit-learn / statsmodels optimum of every reference case",
+TEST_CASE_TEMPLATE("Newton, Newton-CG and L-BFGS reach the scikit-learn / statsmodels optimum of every "
+                   "reference case",
                    T, float, double, long double) {
   const std::vector<Case> cases = solver_support::read_cases();
   REQUIRE(cases.size() == 7);
   for (const Case& c : cases) {
-    for (ln::Solver solver : {ln::Solver::newton, ln::Solver::lbfgs}) {
+    for (ln::Solver solver : {ln::Solver::newton, ln::Solver::newton_cg, ln::Solver::lbfgs}) {
       SUBCASE((c.name + " " + ln::to_string(solver)).c_str()) { check_case<T>(c, solver); }
     }
   }
@@ -223,7 +227,7 @@ struct Small {
   }
 };
 
-const ln::Solver second_order[] = {ln::Solver::newton, ln::Solver::lbfgs};
+const ln::Solver second_order[] = {ln::Solver::newton, ln::Solver::newton_cg, ln::Solver::lbfgs};
 
 }  // namespace
 
@@ -467,7 +471,7 @@ TEST_CASE_TEMPLATE("new options are validated with clear messages and nothing ch
   options = {};
   options.solver = static_cast<ln::Solver>(7);
   test_support::check_throws<std::invalid_argument>([&] { fit_with(options); },
-      {"LogisticNeuron::fit", "solver must be gradient_descent, newton or lbfgs", "7"});
+      {"LogisticNeuron::fit", "solver must be gradient_descent, newton, lbfgs or newton_cg", "7"});
   options = {};
   options.class_weight = ln::ClassWeight<T>::given(T(-1), T(1));
   test_support::check_throws<std::invalid_argument>([&] { fit_with(options); },
@@ -485,4 +489,52 @@ TEST_CASE_TEMPLATE("new options are validated with clear messages and nothing ch
   CHECK(test_support::same_state(test_support::state_of(neuron), before));
   CHECK(std::string(ln::to_string(ln::Solver::lbfgs)) == "lbfgs");
   CHECK(std::string(ln::to_string(ln::StopReason::line_search_failed)) == "line_search_failed");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Newton's bound on d, and fits without a bias.
+
+TEST_CASE("Newton refuses more parameters than its bound and names the alternatives") {
+  const Matrix<double> X = test_support::random_matrix<double>(4, ln::newton_max_parameters, 3);
+  Vector<double> y(4);
+  y << 0, 1, 0, 1;
+  ln::FitOptions<double> options;
+  options.solver = ln::Solver::newton;
+  ln::LogisticNeuron<double> neuron;
+  test_support::check_throws<std::invalid_argument>(
+      [&] { neuron.fit(X, y, options); },
+      {"LogisticNeuron::fit", "Solver::newton", std::to_string(ln::newton_max_parameters).c_str(),
+       "Solver::newton_cg", "Solver::lbfgs"});
+  CHECK_FALSE(neuron.has_parameters());
+}
+
+TEST_CASE_TEMPLATE("fit_intercept = false keeps the bias at 0 and reaches the optimum of the "
+                   "model without one",
+                   T, double, long double) {
+  const auto p = test_support::make_problem<T>(300, 4, 61, 1.0);
+  for (ln::Solver solver : {ln::Solver::gradient_descent, ln::Solver::newton, ln::Solver::newton_cg,
+                            ln::Solver::lbfgs}) {
+    for (bool standardize : {false, true}) {
+      CAPTURE(std::string(ln::to_string(solver)));
+      CAPTURE(standardize);
+      ln::FitOptions<T> options;
+      options.solver = solver;
+      options.standardize = standardize;
+      options.fit_intercept = false;
+      options.l2 = standardize ? T(0) : T(0.01);
+      options.tolerance = 0;
+      options.gradient_tolerance = T(1e-10);
+      options.max_epochs = 100000;
+      Vector<T> w0 = Vector<T>::Constant(4, T(0.1));
+      ln::LogisticNeuron<T> neuron(w0, T(3));  // a warm start's bias is dropped too
+      options.warm_start = true;
+      neuron.fit(p.X, p.y, options);
+      CHECK(neuron.bias() == T(0));
+      // The gradient with respect to w vanishes at (w, 0) (the model without a bias), while dJ/db
+      // does not (the labels are imbalanced: b_true = 1).
+      const auto ref = test_support::reference(p.X, p.y, neuron.weights(), LD(0), LD(options.l2));
+      CHECK(ref.gw.cwiseAbs().maxCoeff() <= LD(1e-8));
+      CHECK(std::abs(ref.gb) > LD(1e-3));
+    }
+  }
 }

@@ -26,16 +26,25 @@ enum class Solver {
                      ///< unpenalised), solved by Cholesky, with a backtracking (Armijo) line
                      ///< search. Two passes over X an iteration; forms a (d+1) x (d+1) matrix, so
                      ///< for d up to a few thousand.
-  lbfgs              ///< Limited-memory BFGS (10 correction pairs) with a line search satisfying
+  lbfgs,             ///< Limited-memory BFGS (10 correction pairs) with a line search satisfying
                      ///< the strong Wolfe conditions. About one pass an iteration; O(d) memory.
+  newton_cg          ///< Truncated Newton: the Newton direction by conjugate gradients on
+                     ///< Hessian-vector products (one pass each), never forming the Hessian, with
+                     ///< a backtracking line search: what LIBLINEAR's primal solver does. O(n + d)
+                     ///< memory, for d up to millions (sparse X).
 };
 
-/// The name of a Solver ("gradient_descent", "newton" or "lbfgs").
+/// The most parameters (d + 1) Solver::newton accepts: its (d+1) x (d+1) Hessian then takes at
+/// most 200 MB in double. Above it, fit throws and names newton_cg and lbfgs.
+inline constexpr Eigen::Index newton_max_parameters = 5000;
+
+/// The name of a Solver ("gradient_descent", "newton", "lbfgs" or "newton_cg").
 inline const char* to_string(Solver solver) noexcept {
   switch (solver) {
     case Solver::gradient_descent: return "gradient_descent";
     case Solver::newton: return "newton";
     case Solver::lbfgs: return "lbfgs";
+    case Solver::newton_cg: return "newton_cg";
   }
   return "unknown";
 }
@@ -87,8 +96,25 @@ struct FitOptions {
   /// The most epochs (forward and backward passes) a fit may run. Must be >= 1. Default 10000.
   Eigen::Index max_epochs = 10000;
   /// L2 penalty strength: J gains (l2/2)||w||^2; the bias is never penalised. Must be finite and
-  /// >= 0. Default 0.
+  /// >= 0. Default 0. The pure-L2 case of the elastic net below (l2 = lambda (1 - alpha), factors
+  /// 1); both may be set, and then add.
   Scalar l2 = 0;
+  /// Elastic-net strength lambda, in glmnet's form: J gains
+  /// lambda sum_j p_j ((1 - alpha)/2 w_j^2 + alpha |w_j|); the bias is never penalised. Must be
+  /// finite and >= 0. Default 0 (no elastic net).
+  Scalar lambda = 0;
+  /// The elastic-net mixing alpha in [0, 1]: 1 (the default, glmnet's) is the lasso, 0 ridge.
+  /// With lambda alpha > 0 the cost is not differentiable: use coordinate descent or gradient
+  /// descent (which takes proximal steps); newton, newton_cg and lbfgs refuse it.
+  Scalar alpha = 1;
+  /// Per-feature penalty factors p_j >= 0, finite, not all 0 (0: the feature is not penalised),
+  /// one per feature; empty (the default) means all 1. As glmnet does, they are rescaled to sum to
+  /// the number of features before use, so multiplying all of them by one number changes
+  /// nothing.
+  detail::Vector<Scalar> penalty_factors{};
+  /// Fit the bias b (the default). false keeps b = 0 (a model without an intercept); standardize
+  /// then scales the columns without centring them.
+  bool fit_intercept = true;
   /// When true and the neuron already has parameters, start from them instead of from zeros. Their
   /// feature count must match X. Default false.
   bool warm_start = false;
@@ -183,9 +209,37 @@ struct FitOptions {
                                   "disabled), got " + detail::to_text(gradient_tolerance));
     }
     if (solver != Solver::gradient_descent && solver != Solver::newton &&
-        solver != Solver::lbfgs) {
-      throw std::invalid_argument(where + "solver must be gradient_descent, newton or lbfgs, got " +
-                                  std::to_string(static_cast<int>(solver)));
+        solver != Solver::lbfgs && solver != Solver::newton_cg) {
+      throw std::invalid_argument(where +
+                                  "solver must be gradient_descent, newton, lbfgs or newton_cg, "
+                                  "got " + std::to_string(static_cast<int>(solver)));
+    }
+    if (!detail::is_finite_bits(lambda) || !(lambda >= 0)) {
+      throw std::invalid_argument(where + "lambda must be finite and >= 0, got " +
+                                  detail::to_text(lambda));
+    }
+    if (detail::is_nan_bits(alpha) || !(alpha >= 0 && alpha <= 1)) {
+      throw std::invalid_argument(where + "alpha must be in [0, 1], got " + detail::to_text(alpha));
+    }
+    bool any_factor = false;
+    for (Eigen::Index j = 0; j < penalty_factors.size(); ++j) {
+      const Scalar p = penalty_factors[j];
+      if (!detail::is_finite_bits(p) || !(p >= 0)) {
+        throw std::invalid_argument(where + "penalty_factors[" + std::to_string(j) +
+                                    "] must be finite and >= 0, got " + detail::to_text(p));
+      }
+      any_factor = any_factor || p > 0;
+    }
+    if (penalty_factors.size() > 0 && !any_factor) {
+      throw std::invalid_argument(where + "penalty_factors are all 0; expected at least one "
+                                  "positive factor (or none at all, for all 1)");
+    }
+    if (lambda > 0 && alpha > 0 &&
+        (solver == Solver::newton || solver == Solver::lbfgs || solver == Solver::newton_cg)) {
+      throw std::invalid_argument(where + "lambda * alpha > 0 (an L1 penalty) needs a solver that "
+                                  "handles it: gradient_descent (proximal steps); " +
+                                  std::string(to_string(solver)) + " needs a differentiable cost "
+                                  "(alpha = 0)");
     }
     if (reduction != CostReduction::mean && reduction != CostReduction::sum) {
       throw std::invalid_argument(where + "reduction must be mean or sum, got " +

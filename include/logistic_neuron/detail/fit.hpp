@@ -5,6 +5,8 @@
 #pragma once
 
 #include <optional>
+#include <stdexcept>
+#include <string>
 
 #include "../base/config.hpp"
 #include "../base/options.hpp"
@@ -13,6 +15,7 @@
 #include "kernel.hpp"
 #include "lbfgs.hpp"
 #include "newton.hpp"
+#include "newton_cg.hpp"
 #include "problem.hpp"
 #include "progress.hpp"
 #include "separation.hpp"
@@ -32,6 +35,7 @@ FitResult<typename ProblemT::Scalar> run_solver(const ProblemT& problem,
   switch (options.solver) {
     case Solver::newton: return newton(problem, options, theta, observer);
     case Solver::lbfgs: return lbfgs(problem, options, theta, observer);
+    case Solver::newton_cg: return newton_cg(problem, options, theta, observer);
     case Solver::gradient_descent: break;
   }
   return gradient_descent(problem, options, theta, observer);
@@ -39,15 +43,38 @@ FitResult<typename ProblemT::Scalar> run_solver(const ProblemT& problem,
 
 /// The coordinates options.solver works in (see problem.hpp): gradient descent on (w, b) itself
 /// with the user's learning rate (the seed's loop), else in units of X', standardized with
-/// standardize; Newton in units of X', or standardized; L-BFGS preconditioned, or standardized.
+/// standardize; Newton in units of X', or standardized; L-BFGS and Newton-CG preconditioned, or
+/// standardized.
 template <class Scalar>
 Coordinates coordinates_for(const FitOptions<Scalar>& options) {
   if (options.standardize) return Coordinates::standardized;
-  if (options.solver == Solver::lbfgs) return Coordinates::preconditioned;
+  if (options.solver == Solver::lbfgs || options.solver == Solver::newton_cg) {
+    return Coordinates::preconditioned;
+  }
   if (options.solver == Solver::gradient_descent && options.learning_rate) {
     return Coordinates::unscaled;
   }
   return Coordinates::scaled;
+}
+
+/// The checks of the options against the data's feature count d: one penalty factor per feature,
+/// and Newton's (d+1) x (d+1) Hessian within newton_max_parameters.
+/// \throws std::invalid_argument naming `caller`.
+template <class Scalar>
+void require_fit_shape(const char* caller, const FitOptions<Scalar>& options, Eigen::Index d) {
+  if (options.penalty_factors.size() != 0 && options.penalty_factors.size() != d) {
+    throw std::invalid_argument(std::string(caller) + ": penalty_factors has " +
+                                std::to_string(options.penalty_factors.size()) +
+                                " entries but X has " + std::to_string(d) +
+                                " columns (features); expected one factor per feature, or none");
+  }
+  if (options.solver == Solver::newton && d + 1 > newton_max_parameters) {
+    throw std::invalid_argument(
+        std::string(caller) + ": Solver::newton forms a (d+1) x (d+1) Hessian and takes at most " +
+        std::to_string(newton_max_parameters) + " parameters, got d + 1 = " +
+        std::to_string(d + 1) + "; use Solver::newton_cg (Hessian-vector products) or " +
+        "Solver::lbfgs for many features");
+  }
 }
 
 /// Minimises J over the dataset with options.solver from (w, b), which it updates to the
@@ -61,16 +88,18 @@ FitResult<typename Data::scalar_type> fit_data(const Data& data,
                                                int threads, Vector<typename Data::scalar_type>& w,
                                                typename Data::scalar_type& b) {
   using Scalar = typename Data::scalar_type;
+  require_fit_shape("LogisticNeuron::fit", options, data.cols());
   const Coordinates coordinates = coordinates_for(options);
   std::optional<Scaling<Scalar>> scaling;
   if (coordinates == Coordinates::standardized || coordinates == Coordinates::preconditioned) {
     scaling = column_scaling(data, scale_factor<Scalar>(data.scale_exponent()), threads);
   }
-  const Problem<Data> problem(data, options.l2, options.reduction, threads, coordinates,
-                              scaling ? &*scaling : nullptr);
+  const Problem<Data> problem(data, penalty_of(options, data.cols()), options.reduction, threads,
+                              coordinates, scaling ? &*scaling : nullptr);
   // With l2 = 0 the recorder keeps snapshots of the iterates for the separation check.
   const bool check = options.l2 == 0 && options.check_separation;
   SeparationRecorder<Problem<Data>> recorder(problem);
+  if (!options.fit_intercept) b = 0;  // the bias stays 0, whatever a warm start had
   Vector<Scalar> theta = problem.from_original(w, b);
   const Vector<Scalar> start = theta;
   FitResult<Scalar> result = run_solver(problem, options, theta, check ? &recorder : nullptr);

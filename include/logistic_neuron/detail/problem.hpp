@@ -82,6 +82,42 @@ Scalar scale_factor(int exponent) {
   return ldexp(Scalar(1), -std::clamp(exponent, -bound, bound));
 }
 
+/// The penalty of a Problem, per feature: sum_j (ridge_j / 2) q_j^2 + lasso_j |q_j|, with q = w
+/// (or q = v in standardized coordinates); and whether the bias is fitted (else it stays 0).
+template <class Scalar>
+struct PenaltySpec {
+  Vector<Scalar> ridge;   ///< ridge_j = l2 + lambda (1 - alpha) p_j
+  Vector<Scalar> lasso;   ///< lasso_j = lambda alpha p_j (empty: none)
+  bool fit_intercept = true;
+};
+
+/// The pure-L2 penalty l2 on every one of d features, with a bias.
+template <class Scalar>
+PenaltySpec<Scalar> ridge_penalty(Scalar l2, Eigen::Index d) {
+  PenaltySpec<Scalar> spec;
+  spec.ridge = Vector<Scalar>::Constant(d, l2);
+  return spec;
+}
+
+/// FitOptions' penalty on d features: l2 plus glmnet's elastic net lambda sum_j p_j ((1 - alpha)/2
+/// w_j^2 + alpha |w_j|), the factors p rescaled to sum to d (as glmnet does; all 1 if none given).
+template <class Scalar>
+PenaltySpec<Scalar> penalty_of(const FitOptions<Scalar>& options, Eigen::Index d) {
+  PenaltySpec<Scalar> spec = ridge_penalty(options.l2, d);
+  spec.fit_intercept = options.fit_intercept;
+  if (options.lambda > 0) {
+    Vector<Scalar> p = Vector<Scalar>::Ones(d);
+    if (options.penalty_factors.size() == d) {
+      const Accum<Scalar> total = options.penalty_factors.template cast<Accum<Scalar>>().sum();
+      p = (options.penalty_factors.template cast<Accum<Scalar>>() * (Accum<Scalar>(d) / total))
+              .template cast<Scalar>();
+    }
+    spec.ridge.array() += options.lambda * (Scalar(1) - options.alpha) * p.array();
+    if (options.alpha > 0) spec.lasso = options.lambda * options.alpha * p;
+  }
+  return spec;
+}
+
 /// J and its derivatives over a dataset in the solvers' coordinates (see the file comment). The
 /// dataset and the scaling must outlive the Problem.
 template <class Data>
@@ -90,10 +126,15 @@ class Problem {
   using Scalar = typename Data::scalar_type;
   using Acc = Accum<Scalar>;
 
-  /// \param scaling the column statistics of f X; needed for standardized and preconditioned.
+  /// The pure-L2 problem (l2 on every weight, a bias): see the other constructor.
   Problem(const Data& data, Scalar l2, CostReduction reduction, int threads,
           Coordinates coordinates = Coordinates::scaled, const Scaling<Scalar>* scaling = nullptr)
-      : m_data(data), m_l2(l2), m_threads(threads),
+      : Problem(data, ridge_penalty(l2, data.cols()), reduction, threads, coordinates, scaling) {}
+
+  /// \param scaling the column statistics of f X; needed for standardized and preconditioned.
+  Problem(const Data& data, PenaltySpec<Scalar> penalty, CostReduction reduction, int threads,
+          Coordinates coordinates, const Scaling<Scalar>* scaling)
+      : m_data(data), m_penalty(std::move(penalty)), m_threads(threads),
         m_factor(scale_factor<Scalar>(data.scale_exponent())),
         m_scale(reduction == CostReduction::mean ? Acc(1) / data.total_weight() : Acc(1)),
         m_penalise_v(coordinates == Coordinates::standardized),
@@ -104,17 +145,21 @@ class Problem {
     m_constant.assign(static_cast<std::size_t>(d), 0);
     if (coordinates == Coordinates::unscaled) m_unit.setConstant(m_factor);
     if (coordinates == Coordinates::standardized || coordinates == Coordinates::preconditioned) {
-      m_mean = scaling->mean;
+      // Without a bias, b = 0 ties c to the means: scale the columns but do not centre them.
+      if (m_penalty.fit_intercept) {
+        m_mean = scaling->mean;
+        m_centred = true;
+      }
       m_constant = scaling->constant;
       m_unit = scaling->sd;
-      m_centred = true;
     }
     if (coordinates == Coordinates::preconditioned) {
       // The data part of d2J/dv_j^2 is about scale S sigma_j^2 / 4 / u_j^2 (sigmoid' <= 1/4)
-      // and the penalty's is l2 f^2 / u_j^2, so u_j^2 = scale S sigma_j^2 / 4 + l2 f^2 (1 if 0).
+      // and the ridge's is ridge_j f^2 / u_j^2, so u_j^2 = scale S sigma_j^2 / 4 + ridge_j f^2
+      // (1 if 0).
       const Acc data_part = m_scale * data.total_weight() / 4;
-      const Acc ridge = Acc(l2) * Acc(m_factor) * Acc(m_factor);
       for (Eigen::Index j = 0; j < d; ++j) {
+        const Acc ridge = Acc(m_penalty.ridge[j]) * Acc(m_factor) * Acc(m_factor);
         const Acc sd = m_constant[static_cast<std::size_t>(j)] ? Acc(0) : Acc(scaling->sd[j]);
         const Acc unit2 = data_part * sd * sd + ridge;
         m_unit[j] = unit2 > 0 ? static_cast<Scalar>(std::sqrt(unit2)) : Scalar(1);
@@ -148,16 +193,19 @@ class Problem {
     return theta;
   }
 
-  /// J(theta) and its gradient (d + 1 entries, the bias last): one fused pass over X.
+  /// J(theta) and its gradient (d + 1 entries, the bias last): one fused pass over X. J includes
+  /// the L1 part of the penalty; the gradient is that of the smooth part (the L1 part is for the
+  /// solvers that handle it: see lasso_in_theta).
   Scalar evaluate(const Vector<Scalar>& theta, Vector<Scalar>& gradient) const {
     const Eigen::Index d = n_features();
     Vector<Scalar> w;
     Scalar b;
     to_original(theta, w, b);
     const PassSums<Scalar> sums = logistic_sums(w, b);
-    const Scalar gb = static_cast<Scalar>(m_scale * sums.bias);  // dJ/db
+    // dJ/db, or 0 when the bias is not fitted (it then never moves)
+    const Scalar gb = m_penalty.fit_intercept ? static_cast<Scalar>(m_scale * sums.bias) : Scalar(0);
     gradient.resize(d + 1);
-    Acc penalty = 0;
+    Acc smooth = 0, l1 = 0;
     for (Eigen::Index j = 0; j < d; ++j) {
       // dJ/dv_j = (f dJ/dw_j - mu_j dJ/db) / u_j + dpenalty/dv_j; the data part is exactly 0
       // for a constant column, whose centred feature is 0.
@@ -167,18 +215,29 @@ class Problem {
               ? Scalar(0)
               : static_cast<Scalar>((m_centred ? gw - Acc(m_mean[j]) * Acc(gb) : gw) /
                                     Acc(m_unit[j]));
-      if (m_penalise_v) {
-        gradient[j] = data_part + m_l2 * theta[j];                   // (l2/2) ||v||^2
-        penalty += Acc(theta[j]) * Acc(theta[j]);
-      } else {
-        gradient[j] = data_part + m_l2 * w[j] * m_factor / m_unit[j];  // (l2/2) ||w||^2
-        penalty += Acc(w[j]) * Acc(w[j]);
-      }
+      const Scalar q = penalised(j, theta, w);
+      gradient[j] = data_part + m_penalty.ridge[j] * q * dq_dv(j);  // (ridge_j / 2) q_j^2
+      smooth += Acc(m_penalty.ridge[j]) * Acc(q) * Acc(q);
+      if (m_penalty.lasso.size()) l1 += Acc(m_penalty.lasso[j]) * std::abs(Acc(q));
     }
     gradient[d] = gb;
-    // J = scale sum_i s_i loss_i + (l2/2) ||v or w||^2
-    return static_cast<Scalar>(m_scale * sums.value + Acc(m_l2) / 2 * penalty);
+    // J = scale sum_i s_i loss_i + sum_j (ridge_j / 2) q_j^2 + lasso_j |q_j|
+    return static_cast<Scalar>(m_scale * sums.value + smooth / 2 + l1);
   }
+
+  /// The L1 weight of each coordinate of theta: J's L1 part is sum_j t_j |v_j| with
+  /// t_j = lasso_j dq_j/dv_j (empty when there is no L1 part); the soft-threshold of a proximal
+  /// step eta on v_j is eta t_j.
+  Vector<Scalar> lasso_in_theta() const {
+    if (!m_penalty.lasso.size()) return {};
+    const Eigen::Index d = n_features();
+    Vector<Scalar> t(d);
+    for (Eigen::Index j = 0; j < d; ++j) t[j] = m_penalty.lasso[j] * dq_dv(j);
+    return t;
+  }
+
+  /// True when the bias is fitted (else its coordinate stays where it starts, at 0).
+  bool fits_intercept() const noexcept { return m_penalty.fit_intercept; }
 
   /// The gradient that stopping rules and reports use, from the gradient in theta: with
   /// standardized coordinates the gradient itself (with respect to the standardized parameters,
@@ -230,7 +289,69 @@ class Problem {
       H(j, j) += penalty_curvature(j);
       if (m_constant[static_cast<std::size_t>(j)] && !(H(j, j) > 0)) H(j, j) = 1;
     }
+    if (!m_penalty.fit_intercept) {
+      // The bias does not move: its row and column are those of the identity.
+      H.row(d).setZero();
+      H.col(d).setZero();
+      H(d, d) = 1;
+    }
     return H;
+  }
+
+  /// The curvature weights D_i = s_i a_i (1 - a_i) at theta, for this process's rows in local
+  /// row order: one pass (the logits only). hessian_times uses them.
+  Vector<Scalar> curvature(const Vector<Scalar>& theta) const {
+    Vector<Scalar> w;
+    Scalar b;
+    to_original(theta, w, b);
+    const Layout layout = m_data.layout();
+    Vector<Scalar> D(m_data.local_rows());
+    for_each_chunk(m_data, worker_count(m_data.chunk_count(), m_threads),
+                   [&](const auto& piece, Eigen::Index, int, Eigen::Index begin, Eigen::Index end) {
+                     Scalar* out = D.data() + piece.local_row;
+                     for (Eigen::Index row0 = begin; row0 < end; row0 += layout.block_rows) {
+                       const Eigen::Index rows = std::min(layout.block_rows, end - row0);
+                       piece.X.logits(row0, rows, w, b, out + row0);
+                       for (Eigen::Index i = row0; i < row0 + rows; ++i) {
+                         const Scalar root = hessian_root(out[i]);  // sqrt(a (1 - a))
+                         out[i] = (piece.weight ? piece.weight[i] : Scalar(1)) * root * root;
+                       }
+                     }
+                   });
+    return D;
+  }
+
+  /// H v, the Hessian of J (see hessian()) at the theta whose curvature D is, times v: one fused
+  /// pass, T^T (scale [X' 1]^T diag(D) [X' 1]) T v plus the ridge's curvature, never forming H.
+  Vector<Scalar> hessian_times(const Vector<Scalar>& D, const Vector<Scalar>& v) const {
+    const Eigen::Index d = n_features();
+    // T v: the direction in (w, b), on the original scale.
+    Vector<Scalar> w_dir, product(d + 1);
+    Scalar b_dir;
+    to_original(v, w_dir, b_dir);
+    if (!m_penalty.fit_intercept) b_dir = 0;
+    const PassSums<Scalar> sums = fused_pass(
+        m_data, w_dir, b_dir,
+        [&D](const auto& piece, Eigen::Index row0, Eigen::Index rows, Scalar* z) {
+          const Scalar* weight = D.data() + piece.local_row + row0;
+          for (Eigen::Index i = 0; i < rows; ++i) z[i] *= weight[i];
+          return Scalar(0);
+        },
+        m_threads);
+    const Acc bias = m_scale * sums.bias;
+    for (Eigen::Index j = 0; j < d; ++j) {
+      const Acc penalty = penalty_curvature(j);
+      if (m_constant[static_cast<std::size_t>(j)]) {
+        product[j] = static_cast<Scalar>((penalty > 0 ? penalty : Acc(1)) * Acc(v[j]));
+        continue;
+      }
+      const Acc data_part = Acc(m_factor) * (m_scale * sums.weights[j]);
+      product[j] = static_cast<Scalar>(
+          (m_centred ? data_part - Acc(m_mean[j]) * bias : data_part) / Acc(m_unit[j]) +
+          penalty * Acc(v[j]));
+    }
+    product[d] = m_penalty.fit_intercept ? static_cast<Scalar>(bias) : v[d];
+    return product;
   }
 
   /// L = lambda_max(T^T [X' 1]^T diag(s) [X' 1] T) scale / 4 + the penalty's largest curvature,
@@ -285,13 +406,12 @@ class Problem {
         m_threads);
     const Acc tolerance = Acc(256) * Acc(std::numeric_limits<Scalar>::epsilon());
     const Acc bias_scale = m_scale * sums.bias;
-    if (!(std::abs(Acc(g[d])) <= tolerance * bias_scale)) return false;
+    if (m_penalty.fit_intercept && !(std::abs(Acc(g[d])) <= tolerance * bias_scale)) return false;
     for (Eigen::Index j = 0; j < d; ++j) {
       const Acc data_part = Acc(m_factor) * m_scale * sums.weights[j];
       Acc magnitude = (m_centred ? data_part + std::abs(Acc(m_mean[j])) * bias_scale : data_part) /
                       Acc(m_unit[j]);
-      magnitude += m_penalise_v ? Acc(m_l2) * std::abs(Acc(theta[j]))
-                                : Acc(m_l2) * std::abs(Acc(w[j])) * Acc(m_factor) / Acc(m_unit[j]);
+      magnitude += Acc(m_penalty.ridge[j]) * std::abs(Acc(penalised(j, theta, w))) * Acc(dq_dv(j));
       if (m_constant[static_cast<std::size_t>(j)]) continue;
       if (!(std::abs(Acc(g[j])) <= tolerance * magnitude)) return false;
     }
@@ -311,11 +431,17 @@ class Problem {
   }
 
  private:
-  /// The penalty's second derivative in v_j: l2 (standardized) or l2 (f / u_j)^2.
+  /// The penalised variable q_j: v_j (standardized) or w_j.
+  Scalar penalised(Eigen::Index j, const Vector<Scalar>& theta, const Vector<Scalar>& w) const {
+    return m_penalise_v ? theta[j] : w[j];
+  }
+  /// dq_j/dv_j: 1 (standardized) or f / u_j.
+  Scalar dq_dv(Eigen::Index j) const { return m_penalise_v ? Scalar(1) : m_factor / m_unit[j]; }
+
+  /// The ridge's second derivative in v_j: ridge_j (dq_j/dv_j)^2.
   Acc penalty_curvature(Eigen::Index j) const {
-    if (m_penalise_v) return Acc(m_l2);
-    const Acc ratio = Acc(m_factor) / Acc(m_unit[j]);
-    return Acc(m_l2) * ratio * ratio;
+    const Acc ratio = m_penalise_v ? Acc(1) : Acc(m_factor) / Acc(m_unit[j]);
+    return Acc(m_penalty.ridge[j]) * ratio * ratio;
   }
 
   /// [X 1]^T diag(s) [X 1] (w; b) in one fused pass: z = X w + b, r = s z, then (X^T r; sum r).
@@ -332,7 +458,7 @@ class Problem {
   }
 
   const Data& m_data;
-  Scalar m_l2;
+  PenaltySpec<Scalar> m_penalty;
   int m_threads;
   Scalar m_factor;   // f = 2^-E
   Acc m_scale;       // 1/S or 1
