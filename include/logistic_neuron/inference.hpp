@@ -43,7 +43,7 @@
 
 #include "base/config.hpp"
 #include "base/threads.hpp"
-#include "detail/dense.hpp"
+#include "detail/kinds.hpp"
 #include "detail/inference.hpp"
 #include "detail/targets.hpp"
 #include "detail/validate.hpp"
@@ -99,25 +99,24 @@ std::ostream& operator<<(std::ostream& out, const Summary<Scalar>& summary) {
 ///   for n <= d + 1 or a single class, or when the information matrix H is not positive definite
 ///   (collinear features, or separated data with huge weights).
 template <class Scalar, class DerivedX, class DerivedY>
-Summary<Scalar> summarize(const LogisticNeuron<Scalar>& neuron, const Eigen::MatrixBase<DerivedX>& X,
+Summary<Scalar> summarize(const LogisticNeuron<Scalar>& neuron, const Eigen::EigenBase<DerivedX>& X,
                           const Eigen::MatrixBase<DerivedY>& y) {
   static constexpr const char* caller = "logistic_neuron::summarize";
-  static_assert(std::is_same_v<typename DerivedX::Scalar, Scalar>,
-                "logistic_neuron::summarize: X must hold the neuron's Scalar type");
+  detail::check_kind<Scalar, DerivedX>();
   if (!neuron.has_parameters()) {
     throw std::logic_error(detail::prefix(caller) + "the neuron has no parameters; fit it first");
   }
   detail::require_non_empty(caller, X);
   detail::require_features(caller, neuron.n_features(), X.cols());
-  const detail::XRef<Scalar, detail::storage_order_v<DerivedX>> Xr(X.derived());
-  const detail::DenseX<Scalar, detail::storage_order_v<DerivedX>> kind(Xr);
-  const int exponent = detail::require_finite(caller, kind);
   const detail::Targets<Scalar> targets = detail::unweighted_targets<Scalar>(caller, X.rows(), y);
   const Eigen::Index ones = detail::count_ones(targets);
   detail::require_identifiable(caller, X.rows(), X.cols() + 1, ones);
   Summary<Scalar> s;
-  detail::fill_summary(s, caller, detail::InMemory(kind, targets, exponent), neuron.weights(),
-                       neuron.bias(), neuron.feature_names(), ones, num_threads());
+  detail::with_kind<Scalar>(caller, X, [&](const auto& kind) {
+    const int exponent = detail::require_finite(caller, kind);
+    detail::fill_summary(s, caller, detail::InMemory(kind, targets, exponent), neuron.weights(),
+                         neuron.bias(), neuron.feature_names(), ones, num_threads());
+  });
   return s;
 }
 

@@ -32,9 +32,9 @@
 #include "base/result.hpp"
 #include "base/text.hpp"
 #include "base/threads.hpp"
-#include "detail/dense.hpp"
 #include "detail/fit.hpp"
 #include "detail/kernel.hpp"
+#include "detail/kinds.hpp"
 #include "detail/logistic.hpp"
 #include "detail/model_format.hpp"
 #include "detail/targets.hpp"
@@ -46,9 +46,12 @@ namespace logistic_neuron {
 
 /// Binary logistic regression as one neuron: z = X w + b, a = sigmoid(z), class 1 iff a > 0.5.
 ///
-/// Data layout, everywhere: X is n_samples x n_features, one sample per row, any dense Eigen
-/// matrix of this Scalar (column- or row-major, a Map over your buffer, a block), bound without
-/// copying; y holds n_samples labels in {0, 1}. Weights and bias are kept apart.
+/// Data layout, everywhere: X is n_samples x n_features, one sample per row, of this Scalar:
+/// any dense Eigen matrix (column- or row-major, a Map over your buffer, a block), or a
+/// compressed sparse one (Eigen::SparseMatrix by rows or by columns with any index type, or a
+/// Map or Ref of one), bound without copying; y holds n_samples labels in {0, 1}. Weights and
+/// bias are kept apart. Every solver and option works on both; sparse X by rows is the fast one
+/// for gradient descent and L-BFGS.
 ///
 /// The neuron holds its Model (weights, bias and optional metadata) and the calls a user makes
 /// on it; saving, loading and exporting are free functions (io.hpp, export.hpp) that the members
@@ -109,11 +112,11 @@ class LogisticNeuron {
   ///   label that is not 0 or 1, a non-finite entry of X, invalid options, or (with warm_start)
   ///   a feature count that does not match the neuron. Nothing changes when it throws.
   template <class DerivedX, class DerivedY>
-  FitResult<Scalar> fit(const Eigen::MatrixBase<DerivedX>& X, const Eigen::MatrixBase<DerivedY>& y,
+  FitResult<Scalar> fit(const Eigen::EigenBase<DerivedX>& X, const Eigen::MatrixBase<DerivedY>& y,
                         const FitOptions<Scalar>& options = {}) {
     static constexpr const char* caller = "LogisticNeuron::fit";
     options.validate(caller);
-    check_X<DerivedX>();
+    detail::check_kind<Scalar, DerivedX>();
     detail::require_non_empty(caller, X);
     detail::Targets<Scalar> targets = detail::unweighted_targets<Scalar>(caller, X.rows(), y);
     detail::apply_class_weight(caller, options.class_weight, targets);
@@ -129,12 +132,12 @@ class LogisticNeuron {
   /// \return what the fit did.
   /// \throws std::invalid_argument as fit(X, y, options), and for bad sample weights.
   template <class DerivedX, class DerivedY, class DerivedS>
-  FitResult<Scalar> fit(const Eigen::MatrixBase<DerivedX>& X, const Eigen::MatrixBase<DerivedY>& y,
+  FitResult<Scalar> fit(const Eigen::EigenBase<DerivedX>& X, const Eigen::MatrixBase<DerivedY>& y,
                         const Eigen::MatrixBase<DerivedS>& sample_weight,
                         const FitOptions<Scalar>& options = {}) {
     static constexpr const char* caller = "LogisticNeuron::fit";
     options.validate(caller);
-    check_X<DerivedX>();
+    detail::check_kind<Scalar, DerivedX>();
     detail::require_non_empty(caller, X);
     detail::Targets<Scalar> targets =
         detail::weighted_targets<Scalar>(caller, X.rows(), y, sample_weight);
@@ -148,7 +151,7 @@ class LogisticNeuron {
   /// \throws std::logic_error if the neuron has no parameters; std::invalid_argument if X has the
   ///   wrong number of columns or a non-finite entry.
   template <class DerivedX>
-  Vector decision_function(const Eigen::MatrixBase<DerivedX>& X) const {
+  Vector decision_function(const Eigen::EigenBase<DerivedX>& X) const {
     return logits("LogisticNeuron::decision_function", X);
   }
 
@@ -157,7 +160,7 @@ class LogisticNeuron {
   /// \return n_samples probabilities in [0, 1].
   /// \throws as decision_function.
   template <class DerivedX>
-  Vector predict_proba(const Eigen::MatrixBase<DerivedX>& X) const {
+  Vector predict_proba(const Eigen::EigenBase<DerivedX>& X) const {
     Vector z = logits("LogisticNeuron::predict_proba", X);
     for (Eigen::Index i = 0; i < z.size(); ++i) z[i] = detail::sigmoid(z[i]);
     return z;
@@ -169,7 +172,7 @@ class LogisticNeuron {
   /// \return n_samples labels in {0, 1}.
   /// \throws as decision_function; std::invalid_argument if threshold is outside [0, 1] or NaN.
   template <class DerivedX>
-  Eigen::VectorXi predict(const Eigen::MatrixBase<DerivedX>& X, Scalar threshold = Scalar(0.5)) const {
+  Eigen::VectorXi predict(const Eigen::EigenBase<DerivedX>& X, Scalar threshold = Scalar(0.5)) const {
     static constexpr const char* caller = "LogisticNeuron::predict";
     if (detail::is_nan_bits(threshold) || !(threshold >= 0 && threshold <= 1)) {
       throw std::invalid_argument(detail::prefix(caller) + "threshold must be in [0, 1], got " +
@@ -190,7 +193,7 @@ class LogisticNeuron {
   /// \throws std::logic_error if the neuron has no parameters; std::invalid_argument for bad X, y
   ///   or l2.
   template <class DerivedX, class DerivedY>
-  Scalar cost(const Eigen::MatrixBase<DerivedX>& X, const Eigen::MatrixBase<DerivedY>& y,
+  Scalar cost(const Eigen::EigenBase<DerivedX>& X, const Eigen::MatrixBase<DerivedY>& y,
               Scalar l2 = 0) const {
     Vector gw;
     Scalar gb;
@@ -205,7 +208,7 @@ class LogisticNeuron {
   /// \return dJ/dw and dJ/db.
   /// \throws as cost.
   template <class DerivedX, class DerivedY>
-  Gradient<Scalar> gradient(const Eigen::MatrixBase<DerivedX>& X,
+  Gradient<Scalar> gradient(const Eigen::EigenBase<DerivedX>& X,
                             const Eigen::MatrixBase<DerivedY>& y, Scalar l2 = 0) const {
     Gradient<Scalar> g;
     evaluate("LogisticNeuron::gradient", X, y, l2, g.weights, g.bias);
@@ -311,13 +314,6 @@ class LogisticNeuron {
   }
 
  private:
-  template <class DerivedX>
-  static constexpr void check_X() {
-    static_assert(std::is_same_v<typename DerivedX::Scalar, Scalar>,
-                  "logistic_neuron::LogisticNeuron<Scalar>: X must hold the neuron's Scalar type; "
-                  "convert it with X.template cast<Scalar>()");
-  }
-
   void require_parameters(const char* caller) const {
     if (!has_parameters()) {
       throw std::logic_error(detail::prefix(caller) +
@@ -328,20 +324,19 @@ class LogisticNeuron {
 
   /// Runs the fit on checked targets, then commits the parameters (no throw after that point).
   template <class DerivedX>
-  FitResult<Scalar> fit_checked(const Eigen::MatrixBase<DerivedX>& X,
+  FitResult<Scalar> fit_checked(const Eigen::EigenBase<DerivedX>& X,
                                 const detail::Targets<Scalar>& targets,
                                 const FitOptions<Scalar>& options) {
     static constexpr const char* caller = "LogisticNeuron::fit";
-    const detail::XRef<Scalar, detail::storage_order_v<DerivedX>> Xr(X.derived());
-    const detail::DenseX<Scalar, detail::storage_order_v<DerivedX>> kind(Xr);
     const bool warm = options.warm_start && has_parameters();
-    if (warm) detail::require_features(caller, n_features(), Xr.cols());
-    const int exponent = detail::require_finite(caller, kind);
-    Vector w = warm ? m_model.weights : Vector::Zero(Xr.cols());
+    if (warm) detail::require_features(caller, n_features(), X.cols());
+    Vector w = warm ? m_model.weights : Vector::Zero(X.cols());
     Scalar b = warm ? m_model.bias : Scalar(0);
     const int threads = options.threads > 0 ? options.threads : num_threads();
-    FitResult<Scalar> result =
-        detail::fit_data(detail::InMemory(kind, targets, exponent), options, threads, w, b);
+    FitResult<Scalar> result = detail::with_kind<Scalar>(caller, X, [&](const auto& kind) {
+      const int exponent = detail::require_finite(caller, kind);
+      return detail::fit_data(detail::InMemory(kind, targets, exponent), options, threads, w, b);
+    });
     if (w.size() != m_model.weights.size()) {
       // Names and standardization describe the old features: drop them.
       m_model.feature_names.clear();
@@ -357,35 +352,36 @@ class LogisticNeuron {
   /// overflows (finite X and parameters whose products exceed the range of Scalar) is computed
   /// again in a wider type and rounded to +-infinity, so that its probability is exactly 0 or 1.
   template <class DerivedX>
-  Vector logits(const char* caller, const Eigen::MatrixBase<DerivedX>& X) const {
-    check_X<DerivedX>();
+  Vector logits(const char* caller, const Eigen::EigenBase<DerivedX>& X) const {
+    detail::check_kind<Scalar, DerivedX>();
     require_parameters(caller);
     detail::require_features(caller, n_features(), X.cols());
-    const detail::XRef<Scalar, detail::storage_order_v<DerivedX>> Xr(X.derived());
-    const detail::DenseX<Scalar, detail::storage_order_v<DerivedX>> kind(Xr);
-    Vector z;
-    detail::forward_pass(detail::InMemory(kind), m_model.weights, m_model.bias, z, num_threads());
-    if (!detail::all_finite_bits(z)) {
-      detail::require_finite(caller, kind);  // names a non-finite entry of X, if there is one
-      detail::repair_logits(caller, Xr, m_model.weights, m_model.bias, z);
-    }
-    return z;
+    return detail::with_kind<Scalar>(caller, X, [&](const auto& kind) {
+      Vector z;
+      detail::forward_pass(detail::InMemory(kind), m_model.weights, m_model.bias, z,
+                           num_threads());
+      if (!detail::all_finite_bits(z)) {
+        detail::require_finite(caller, kind);  // names a non-finite entry of X, if there is one
+        detail::repair_kind_logits(caller, kind, m_model.weights, m_model.bias, z);
+      }
+      return z;
+    });
   }
 
   template <class DerivedX, class DerivedY>
-  Scalar evaluate(const char* caller, const Eigen::MatrixBase<DerivedX>& X,
+  Scalar evaluate(const char* caller, const Eigen::EigenBase<DerivedX>& X,
                   const Eigen::MatrixBase<DerivedY>& y, Scalar l2, Vector& gw, Scalar& gb) const {
-    check_X<DerivedX>();
+    detail::check_kind<Scalar, DerivedX>();
     require_parameters(caller);
     detail::require_non_empty(caller, X);
     detail::require_features(caller, n_features(), X.cols());
     detail::require_penalty(caller, "l2", l2);
     const detail::Targets<Scalar> targets = detail::unweighted_targets<Scalar>(caller, X.rows(), y);
-    const detail::XRef<Scalar, detail::storage_order_v<DerivedX>> Xr(X.derived());
-    const detail::DenseX<Scalar, detail::storage_order_v<DerivedX>> kind(Xr);
-    const int exponent = detail::require_finite(caller, kind);
-    const Scalar J = detail::evaluate_at(detail::InMemory(kind, targets, exponent), m_model.weights,
-                                         m_model.bias, l2, num_threads(), gw, gb);
+    const Scalar J = detail::with_kind<Scalar>(caller, X, [&](const auto& kind) {
+      const int exponent = detail::require_finite(caller, kind);
+      return detail::evaluate_at(detail::InMemory(kind, targets, exponent), m_model.weights,
+                                 m_model.bias, l2, num_threads(), gw, gb);
+    });
     if (!detail::is_finite_bits(J) || !detail::all_finite_bits(gw) || !detail::is_finite_bits(gb)) {
       throw std::overflow_error(detail::prefix(caller) +
                                 "the cost or its gradient overflows at these parameters (X w + b "

@@ -52,8 +52,12 @@ AccumMatrix<typename Data::scalar_type> hessian_sums(const Data& data,
   const Eigen::Index d = data.cols(), p = d + 1, entries = p * p;
   const Layout layout = data.layout();
   // Blocks of at least 256 rows within the chunk: each block's rank update reads and writes the
-  // whole lower triangle (2 MB at d = 500), which short blocks made dominate the pass.
-  const Eigen::Index block_rows = std::min(layout.chunk_rows, std::max<Eigen::Index>(layout.block_rows, 256));
+  // whole lower triangle (2 MB at d = 500), which short blocks made dominate the pass. Sparse
+  // blocks are densified into A, so they take 256 rows exactly (a chunk would be n/8 x d).
+  const Eigen::Index block_rows =
+      std::min(layout.chunk_rows, scatters<typename Data::kind_type>::value
+                                      ? Eigen::Index(256)
+                                      : std::max<Eigen::Index>(layout.block_rows, 256));
   const int workers = worker_count(data.chunk_count(), threads);
   const Eigen::Index window = std::max<Eigen::Index>(
       workers, (64 * 1024 * 1024) / std::max<Eigen::Index>(1, entries * Eigen::Index(sizeof(Acc))));

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
 #include <vector>
 
 #include "../base/config.hpp"
@@ -32,6 +33,15 @@ template <class Work>
 void run_chunks(Eigen::Index chunks, int threads, const Work& work) {
   ThreadPool::instance().run(chunks, threads, work);
 }
+
+/// True for a kind of X whose blocks add X_b^T r straight into their chunk's sums (sparse X,
+/// whose gradient touches few of its d entries per block); false for one that forms the block's
+/// gradient in a vector of its own first (dense X).
+template <class Kind, class = void>
+struct scatters : std::false_type {};
+template <class Kind>
+struct scatters<Kind, std::void_t<decltype(Kind::scatters)>>
+    : std::integral_constant<bool, Kind::scatters> {};
 
 /// The sums one fused pass returns.
 template <class Scalar>
@@ -72,22 +82,29 @@ PassSums<typename Data::scalar_type> fused_pass(const Data& data,
   // Scratch per worker, allocated before any thread starts.
   std::vector<Vector<Scalar>> buffers(static_cast<std::size_t>(workers),
                                       Vector<Scalar>(layout.block_rows));
-  std::vector<Vector<Scalar>> block_grads(static_cast<std::size_t>(workers), Vector<Scalar>(d));
+  constexpr bool scatter = scatters<typename Data::kind_type>::value;
+  std::vector<Vector<Scalar>> block_grads(static_cast<std::size_t>(scatter ? 0 : workers),
+                                          Vector<Scalar>(d));
   ChunkSums<Acc> sums(data.first_chunk(), data.chunk_count(), d + 2);
   for_each_chunk(data, workers, [&](const auto& piece, Eigen::Index c, int worker,
                                     Eigen::Index begin, Eigen::Index end) {
     Scalar* z = buffers[static_cast<std::size_t>(worker)].data();
-    Vector<Scalar>& g = block_grads[static_cast<std::size_t>(worker)];
     Vector<Acc>& slot = sums[c];
     const auto fn = [&](Eigen::Index row0, Eigen::Index rows, Scalar* zb) {
       return block_fn(piece, row0, rows, zb);
     };
     for (Eigen::Index row0 = begin; row0 < end; row0 += layout.block_rows) {
       const Eigen::Index rows = std::min(layout.block_rows, end - row0);
-      const Eigen::Index next = row0 + rows;
-      const Eigen::Index next_rows = next < end ? std::min(layout.block_rows, end - next) : 0;
-      const Scalar value = piece.X.fused_block(row0, rows, next_rows, w, b, z, g, fn);
-      slot.head(d) += g.template cast<Acc>();
+      Scalar value;
+      if constexpr (scatter) {
+        value = piece.X.fused_block_into(row0, rows, w, b, z, fn, slot.data());
+      } else {
+        Vector<Scalar>& g = block_grads[static_cast<std::size_t>(worker)];
+        const Eigen::Index next = row0 + rows;
+        const Eigen::Index next_rows = next < end ? std::min(layout.block_rows, end - next) : 0;
+        value = piece.X.fused_block(row0, rows, next_rows, w, b, z, g, fn);
+        slot.head(d) += g.template cast<Acc>();
+      }
       slot[d] += static_cast<Acc>(kernel_sum(z, rows));
       slot[d + 1] += static_cast<Acc>(value);
     }
@@ -115,20 +132,26 @@ PassSums<typename Data::scalar_type> abs_pass(const Data& data,
   const int workers = worker_count(data.chunk_count(), threads);
   std::vector<Vector<Scalar>> buffers(static_cast<std::size_t>(workers),
                                       Vector<Scalar>(layout.block_rows));
-  std::vector<Vector<Scalar>> block_sums(static_cast<std::size_t>(workers), Vector<Scalar>(d));
+  constexpr bool scatter = scatters<typename Data::kind_type>::value;
+  std::vector<Vector<Scalar>> block_sums(static_cast<std::size_t>(scatter ? 0 : workers),
+                                         Vector<Scalar>(d));
   ChunkSums<Acc> sums(data.first_chunk(), data.chunk_count(), d + 1);
   for_each_chunk(data, workers, [&](const auto& piece, Eigen::Index c, int worker,
                                     Eigen::Index begin, Eigen::Index end) {
     Scalar* z = buffers[static_cast<std::size_t>(worker)].data();
-    Vector<Scalar>& g = block_sums[static_cast<std::size_t>(worker)];
     Vector<Acc>& slot = sums[c];
     for (Eigen::Index row0 = begin; row0 < end; row0 += layout.block_rows) {
       const Eigen::Index rows = std::min(layout.block_rows, end - row0);
       piece.X.logits(row0, rows, w, b, z);
       block_fn(piece, row0, rows, z);
-      g.setZero();
-      piece.X.abs_gradient(row0, rows, z, g);
-      slot.head(d) += g.template cast<Acc>();
+      if constexpr (scatter) {
+        piece.X.abs_gradient_into(row0, rows, z, slot.data());
+      } else {
+        Vector<Scalar>& g = block_sums[static_cast<std::size_t>(worker)];
+        g.setZero();
+        piece.X.abs_gradient(row0, rows, z, g);
+        slot.head(d) += g.template cast<Acc>();
+      }
       slot[d] += static_cast<Acc>(kernel_sum(z, rows));
     }
   });
