@@ -89,7 +89,7 @@ PassSums<typename Data::scalar_type> fused_pass(const Data& data,
   for_each_chunk(data, workers, [&](const auto& piece, Eigen::Index c, int worker,
                                     Eigen::Index begin, Eigen::Index end) {
     Scalar* z = buffers[static_cast<std::size_t>(worker)].data();
-    Vector<Acc>& slot = sums[c];
+    auto slot = sums[c];
     const auto fn = [&](Eigen::Index row0, Eigen::Index rows, Scalar* zb) {
       return block_fn(piece, row0, rows, zb);
     };
@@ -109,7 +109,7 @@ PassSums<typename Data::scalar_type> fused_pass(const Data& data,
       slot[d + 1] += static_cast<Acc>(value);
     }
   });
-  const Vector<Acc> total = sums.total(data.reduction());
+  const auto total = sums.total(data.reduction());
   PassSums<Scalar> out;
   out.weights = total.head(d);
   out.bias = total[d];
@@ -139,7 +139,7 @@ PassSums<typename Data::scalar_type> abs_pass(const Data& data,
   for_each_chunk(data, workers, [&](const auto& piece, Eigen::Index c, int worker,
                                     Eigen::Index begin, Eigen::Index end) {
     Scalar* z = buffers[static_cast<std::size_t>(worker)].data();
-    Vector<Acc>& slot = sums[c];
+    auto slot = sums[c];
     for (Eigen::Index row0 = begin; row0 < end; row0 += layout.block_rows) {
       const Eigen::Index rows = std::min(layout.block_rows, end - row0);
       piece.X.logits(row0, rows, w, b, z);
@@ -155,7 +155,7 @@ PassSums<typename Data::scalar_type> abs_pass(const Data& data,
       slot[d] += static_cast<Acc>(kernel_sum(z, rows));
     }
   });
-  const Vector<Acc> total = sums.total(data.reduction());
+  const auto total = sums.total(data.reduction());
   PassSums<Scalar> out;
   out.weights = total.head(d);
   out.bias = total[d];

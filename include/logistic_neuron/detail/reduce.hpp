@@ -90,35 +90,106 @@ class Reduction {
   virtual void max(double* values, int n) const = 0;
 };
 
-/// The sums of one pass: one vector of `size` values per chunk of this process, added along the
-/// chunk tree (see the file comment).
+/// Buffers that the passes of this thread reuse: a pass's chunk sums are taken from here and
+/// given back when it ends, so that passes over wide X (d in the millions) neither map fresh
+/// pages nor zero them twice each time. Keeps at most four buffers, each as large as the largest
+/// pass asked for (O(chunks x d) memory, held until the thread ends).
+template <class Acc>
+class BufferPool {
+ public:
+  /// A buffer of `size` zeros.
+  static std::vector<Acc> take(std::size_t size) {
+    std::vector<std::vector<Acc>>& list = free_list();
+    std::vector<Acc> buffer;
+    if (!list.empty()) {
+      buffer = std::move(list.back());
+      list.pop_back();
+    }
+    buffer.assign(size, Acc(0));
+    return buffer;
+  }
+  /// Gives a buffer back.
+  static void give(std::vector<Acc>&& buffer) noexcept {
+    std::vector<std::vector<Acc>>& list = free_list();
+    if (list.size() < 4 && buffer.capacity() > 0) {
+      try {
+        list.push_back(std::move(buffer));
+      } catch (...) {  // out of memory: let it go
+      }
+    }
+  }
+
+ private:
+  static std::vector<std::vector<Acc>>& free_list() noexcept {
+    thread_local std::vector<std::vector<Acc>> list;
+    return list;
+  }
+};
+
+/// The sums of one pass: one vector of `size` values per chunk of this process (one buffer from
+/// the pool, chunk after chunk), added along the chunk tree (see the file comment).
 template <class Acc>
 class ChunkSums {
  public:
   /// Slots for chunks [first, first + count), each `size` zeros.
   ChunkSums(Eigen::Index first, Eigen::Index count, Eigen::Index size)
-      : m_first(first), m_size(size),
-        m_slots(static_cast<std::size_t>(count), Vector<Acc>::Zero(size)) {}
+      : m_first(first), m_count(count), m_size(size),
+        m_buffer(BufferPool<Acc>::take(static_cast<std::size_t>(count * size))) {}
+  ~ChunkSums() { BufferPool<Acc>::give(std::move(m_buffer)); }
+  ChunkSums(const ChunkSums&) = delete;
+  ChunkSums& operator=(const ChunkSums&) = delete;
 
   /// The slot of global chunk c.
-  Vector<Acc>& operator[](Eigen::Index c) { return m_slots[static_cast<std::size_t>(c - m_first)]; }
+  Eigen::Map<Vector<Acc>> operator[](Eigen::Index c) { return slot(c - m_first); }
 
-  /// The total over every process's chunks: this process's chunks merged into its frontier,
-  /// then, with a reduction, the frontiers of all processes.
-  Vector<Acc> total(const Reduction* reduction) {
-    Frontier<Acc> frontier;
-    for (std::size_t k = 0; k < m_slots.size(); ++k) {
-      push_node(frontier, TreeNode<Acc>{0, m_first + static_cast<Eigen::Index>(k),
-                                        std::move(m_slots[k])});
+  /// The total over every process's chunks: this process's chunks merged into its frontier (in
+  /// place: a parent's sum is formed in its left child's slot), then, with a reduction, the
+  /// frontiers of all processes. A view of a slot, valid while the ChunkSums lives.
+  Eigen::Map<const Vector<Acc>> total(const Reduction* reduction) {
+    struct Node {
+      int level;
+      Eigen::Index index, slot;
+    };
+    std::vector<Node> nodes;
+    for (Eigen::Index k = 0; k < m_count; ++k) {
+      nodes.push_back({0, m_first + k, k});
+      while (nodes.size() >= 2) {
+        Node& right = nodes[nodes.size() - 1];
+        Node& left = nodes[nodes.size() - 2];
+        if (left.level != right.level || left.index % 2 != 0 || right.index != left.index + 1) break;
+        slot(left.slot) += slot(right.slot);
+        left.index /= 2;
+        ++left.level;
+        nodes.pop_back();
+      }
     }
-    if (reduction) reduction->merge(frontier, m_size);
-    return frontier_total(frontier, m_size);
+    if (reduction) {
+      Frontier<Acc> frontier;
+      for (const Node& node : nodes) {
+        frontier.push_back(TreeNode<Acc>{node.level, node.index, Vector<Acc>(slot(node.slot))});
+      }
+      reduction->merge(frontier, m_size);
+      m_total = frontier_total(frontier, m_size);
+      return Eigen::Map<const Vector<Acc>>(m_total.data(), m_size);
+    }
+    if (nodes.empty()) {
+      m_total = Vector<Acc>::Zero(m_size);
+      return Eigen::Map<const Vector<Acc>>(m_total.data(), m_size);
+    }
+    // n_0 + (n_1 + (... + n_last)), formed in the last node's slot.
+    auto sum = slot(nodes.back().slot);
+    for (std::size_t k = nodes.size() - 1; k-- > 0;) sum += slot(nodes[k].slot);
+    return Eigen::Map<const Vector<Acc>>(sum.data(), m_size);
   }
 
  private:
-  Eigen::Index m_first;
-  Eigen::Index m_size;
-  std::vector<Vector<Acc>> m_slots;
+  Eigen::Map<Vector<Acc>> slot(Eigen::Index k) {
+    return Eigen::Map<Vector<Acc>>(m_buffer.data() + k * m_size, m_size);
+  }
+
+  Eigen::Index m_first, m_count, m_size;
+  std::vector<Acc> m_buffer;
+  Vector<Acc> m_total;
 };
 
 }  // namespace detail

@@ -35,11 +35,16 @@ namespace detail {
 /// The most chunks sparse X is cut into: each chunk's gradient sums are a vector of d.
 inline constexpr Eigen::Index sparse_max_chunks = 8;
 
-/// The cut of n rows of sparse X: up to sparse_max_chunks chunks of equal rows (a multiple of 64),
-/// each a block for CSC; CSR blocks of `block_rows` rows.
-inline Layout sparse_layout(Eigen::Index n, bool csr) {
+/// The cut of n rows of sparse X with d columns and nnz entries: K chunks of equal rows (a
+/// multiple of 64), K the largest power of two <= nnz / (8 d) in [1, sparse_max_chunks], so that
+/// the chunks' sums (K vectors of d, zeroed and added once a pass) cost at most about a quarter of
+/// reading the entries; CSR blocks of 256 rows, CSC blocks of a chunk. The cut depends on the
+/// shape alone, so the sums, and their bits, do not depend on the thread count.
+inline Layout sparse_layout(Eigen::Index n, Eigen::Index d, Eigen::Index nnz, bool csr) {
+  Eigen::Index chunks = 1;
+  while (chunks < sparse_max_chunks && 2 * chunks * 8 * d <= nnz) chunks *= 2;
   Layout layout;
-  const Eigen::Index per_chunk = (n + sparse_max_chunks - 1) / sparse_max_chunks;
+  const Eigen::Index per_chunk = (n + chunks - 1) / chunks;
   layout.chunk_rows = std::max<Eigen::Index>(64, (per_chunk + 63) / 64 * 64);
   layout.block_rows = csr ? std::min<Eigen::Index>(layout.chunk_rows, 256) : layout.chunk_rows;
   layout.chunks = n == 0 ? 0 : (n + layout.chunk_rows - 1) / layout.chunk_rows;
@@ -62,7 +67,9 @@ class SparseX {
   SparseX(Eigen::Index rows, Eigen::Index cols, const StorageIndex* outer,
           const StorageIndex* inner, const Scalar* values, const StorageIndex* counts) noexcept
       : m_rows(rows), m_cols(cols), m_outer(outer), m_inner(inner), m_values(values),
-        m_counts(counts) {}
+        m_counts(counts) {
+    for (Eigen::Index k = 0; k < outer_size(); ++k) m_entries += end(k) - begin(k);
+  }
 
   /// A view of an Eigen sparse matrix (a SparseMatrix or a Map of one).
   template <class Derived>
@@ -74,12 +81,8 @@ class SparseX {
   Eigen::Index rows() const noexcept { return m_rows; }
   Eigen::Index cols() const noexcept { return m_cols; }
   /// The stored entries (explicit zeros included).
-  Eigen::Index entries() const noexcept {
-    Eigen::Index total = 0;
-    for (Eigen::Index k = 0; k < outer_size(); ++k) total += end(k) - begin(k);
-    return total;
-  }
-  Layout layout() const { return sparse_layout(m_rows, csr); }
+  Eigen::Index entries() const noexcept { return m_entries; }
+  Layout layout() const { return sparse_layout(m_rows, m_cols, entries(), csr); }
 
   /// z = X_b w + b for rows [row0, row0 + rows), into z[0, rows).
   void logits(Eigen::Index row0, Eigen::Index rows, const Vector<Scalar>& w, Scalar b,
@@ -105,12 +108,7 @@ class SparseX {
     logits(row0, rows, w, b, z);
     const Scalar value = fn(row0, rows, z);
     if constexpr (csr) {
-      for (Eigen::Index i = 0; i < rows; ++i) {
-        const Scalar r = z[i];
-        for (Eigen::Index k = begin(row0 + i), e = end(row0 + i); k < e; ++k) {
-          gradient[m_inner[k]] += static_cast<Acc>(m_values[k] * r);
-        }
-      }
+      for (Eigen::Index i = 0; i < rows; ++i) row_scatter(row0 + i, z[i], gradient);
     } else {
       for (Eigen::Index j = 0; j < m_cols; ++j) {
         Scalar sum = 0;
@@ -270,17 +268,52 @@ class SparseX {
     const StorageIndex* last = m_inner + end(j);
     return std::lower_bound(first, last, static_cast<StorageIndex>(row0)) - m_inner;
   }
-  /// x_i . w for row i of CSR X, in entry order.
+  /// x_i . w for row i of CSR X: four partial sums over the entries k = 0, 1, 2, 3 mod 4 (so
+  /// that the products do not wait on one chain of additions), then (s0 + s1) + (s2 + s3).
   Scalar row_dot(Eigen::Index i, const Scalar* w) const {
-    Scalar sum = 0;
-    for (Eigen::Index k = begin(i), e = end(i); k < e; ++k) sum += m_values[k] * w[m_inner[k]];
-    return sum;
+    const Eigen::Index e = end(i);
+    Eigen::Index k = begin(i);
+    Scalar s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (; k + 4 <= e; k += 4) {
+      s0 += m_values[k] * w[m_inner[k]];
+      s1 += m_values[k + 1] * w[m_inner[k + 1]];
+      s2 += m_values[k + 2] * w[m_inner[k + 2]];
+      s3 += m_values[k + 3] * w[m_inner[k + 3]];
+    }
+    if (k < e) s0 += m_values[k] * w[m_inner[k]];
+    if (k + 1 < e) s1 += m_values[k + 1] * w[m_inner[k + 1]];
+    if (k + 2 < e) s2 += m_values[k + 2] * w[m_inner[k + 2]];
+    return (s0 + s1) + (s2 + s3);
   }
+  /// gradient_j += x_ij r for the entries of row i of CSR X. The indices of a row are distinct,
+  /// so four entries at a time load, add and store without waiting on one another.
+  template <class Acc>
+  void row_scatter(Eigen::Index i, Scalar r, Acc* gradient) const {
+    const Eigen::Index e = end(i);
+    Eigen::Index k = begin(i);
+    for (; k + 4 <= e; k += 4) {
+      Acc* g0 = gradient + m_inner[k];
+      Acc* g1 = gradient + m_inner[k + 1];
+      Acc* g2 = gradient + m_inner[k + 2];
+      Acc* g3 = gradient + m_inner[k + 3];
+      const Acc a0 = *g0 + static_cast<Acc>(m_values[k] * r);
+      const Acc a1 = *g1 + static_cast<Acc>(m_values[k + 1] * r);
+      const Acc a2 = *g2 + static_cast<Acc>(m_values[k + 2] * r);
+      const Acc a3 = *g3 + static_cast<Acc>(m_values[k + 3] * r);
+      *g0 = a0;
+      *g1 = a1;
+      *g2 = a2;
+      *g3 = a3;
+    }
+    for (; k < e; ++k) gradient[m_inner[k]] += static_cast<Acc>(m_values[k] * r);
+  }
+
   Eigen::Index m_rows, m_cols;
   const StorageIndex* m_outer;
   const StorageIndex* m_inner;
   const Scalar* m_values;
   const StorageIndex* m_counts;
+  Eigen::Index m_entries = 0;
 };
 
 /// Recomputes the logits z_i = x_i . w + b that came out NaN or infinite from finite X and

@@ -41,7 +41,7 @@ Scaling<typename Data::scalar_type> column_scaling(const Data& data,
   ChunkSums<Acc> sums(data.first_chunk(), data.chunk_count(), 2 * d + 1);
   for_each_chunk(data, worker_count(data.chunk_count(), threads),
                  [&](const auto& piece, Eigen::Index c, int, Eigen::Index begin, Eigen::Index end) {
-                   Vector<Acc>& slot = sums[c];
+                   auto slot = sums[c];
                    Acc total = slot[0];
                    Vector<Acc> first = slot.segment(1, d), second = slot.segment(1 + d, d);
                    piece.X.column_moments(begin, end - begin,
@@ -51,7 +51,7 @@ Scaling<typename Data::scalar_type> column_scaling(const Data& data,
                    slot.segment(1, d) = first;
                    slot.segment(1 + d, d) = second;
                  });
-  const Vector<Acc> total = sums.total(data.reduction());
+  const auto total = sums.total(data.reduction());
   const Acc weight = total[0];
   Scaling<Scalar> scaling;
   scaling.mean.resize(d);
