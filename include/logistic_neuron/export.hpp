@@ -13,7 +13,7 @@
 
 namespace logistic_neuron {
 
-/// Writes a self-contained C++ header (only <cmath>; no Eigen, no heap) that predicts as the
+/// Writes a self-contained C++ header (only `<cmath>`; no Eigen, no heap) that predicts as the
 /// model does: constexpr `name_weights[d]`, `name_bias` and `name_n_features`, and inline
 /// `Scalar name_decision_function(const Scalar* x)`, `Scalar name_predict_proba(const Scalar* x)`
 /// and `int name_predict(const Scalar* x, Scalar threshold = 0.5)` for one sample x of d

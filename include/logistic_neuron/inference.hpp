@@ -55,8 +55,8 @@ namespace logistic_neuron {
 /// order) and the bias last, plus whole-model statistics. Built by summarize().
 template <class Scalar>
 struct Summary {
-  using Vector = detail::Vector<Scalar>;
-  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  using Vector = detail::Vector<Scalar>;  ///< A column vector of Scalar (Eigen, dynamic size).
+  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;  ///< A dense matrix of Scalar.
 
   std::vector<std::string> names;  ///< Parameter names: the feature names (or x1, x2, ...), then "bias".
   Vector coefficient;              ///< The parameters: w_1 .. w_d, b.
@@ -77,7 +77,8 @@ struct Summary {
   Scalar bic = 0;                  ///< -2 llf + k ln n.
   Scalar max_abs_score = 0;        ///< max |sum_i (y_i - a_i)[x_i; 1]|: ~0 at the optimum.
 
-  /// The summary as a plain-text table (ends with a newline).
+  /// \brief The summary as a plain-text table, as `operator<<` prints it.
+  /// \return the table, ending with a newline.
   std::string to_string() const { return detail::summary_table(*this); }
 };
 

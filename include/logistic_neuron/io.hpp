@@ -4,7 +4,7 @@
 ///
 /// ## Format, version 1
 ///
-/// Plain text, one item per line, lines ending in '\n' (a trailing '\r' is ignored, so files that
+/// Plain text, one item per line, lines ending in '\\n' (a trailing '\\r' is ignored, so files that
 /// went through Windows still load). Spaces and tabs at either end of a line are ignored; keywords
 /// and values on one line are separated by spaces. Numbers are written in C locale
 /// (`std::to_chars`, general format) with std::numeric_limits<Scalar>::max_digits10 significant

@@ -71,7 +71,10 @@ ConfusionMatrix<Eigen::Index> confusion_matrix(const Eigen::MatrixBase<DerivedY>
 }
 
 /// The weighted confusion matrix: each sample adds its weight to its cell.
+/// \param y_true n labels in {0, 1}.
+/// \param y_pred n predicted labels in {0, 1}.
 /// \param sample_weight n finite weights >= 0, not all zero.
+/// \return the summed weights of tn, fp, fn and tp.
 /// \throws std::invalid_argument as confusion_matrix(y_true, y_pred), and for bad weights.
 template <class DerivedY, class DerivedP, class DerivedW>
 ConfusionMatrix<double> confusion_matrix(const Eigen::MatrixBase<DerivedY>& y_true,
@@ -98,6 +101,8 @@ double accuracy(const ConfusionMatrix<Count>& cm) {
 /// Precision tp / (tp + fp): of the samples predicted 1, the fraction that are 1.
 /// Zero division: 0 when nothing is predicted 1 (tp + fp = 0), as scikit-learn's default
 /// (zero_division="warn", which returns 0; this function does not warn).
+/// \param cm a confusion matrix (counts or weights).
+/// \return the precision in [0, 1].
 template <class Count>
 double precision(const ConfusionMatrix<Count>& cm) noexcept {
   const double denominator = static_cast<double>(cm.tp + cm.fp);
@@ -107,6 +112,8 @@ double precision(const ConfusionMatrix<Count>& cm) noexcept {
 /// Recall (true-positive rate, sensitivity) tp / (tp + fn): of the samples that are 1, the
 /// fraction predicted 1. Zero division: 0 when no sample is 1 (tp + fn = 0), as scikit-learn's
 /// default.
+/// \param cm a confusion matrix (counts or weights).
+/// \return the recall in [0, 1].
 template <class Count>
 double recall(const ConfusionMatrix<Count>& cm) noexcept {
   const double denominator = static_cast<double>(cm.tp + cm.fn);
@@ -116,6 +123,8 @@ double recall(const ConfusionMatrix<Count>& cm) noexcept {
 /// F1, the harmonic mean of precision and recall, computed as 2 tp / (2 tp + fp + fn) (the same
 /// number when both are defined). Zero division: 0 when tp + fp + fn = 0 (no sample is 1 and
 /// none is predicted 1), as scikit-learn's default; whenever tp = 0 the F1 is 0.
+/// \param cm a confusion matrix (counts or weights).
+/// \return the F1 score in [0, 1].
 template <class Count>
 double f1(const ConfusionMatrix<Count>& cm) noexcept {
   const double denominator = static_cast<double>(2 * cm.tp + cm.fp + cm.fn);
@@ -134,6 +143,10 @@ double accuracy(const Eigen::MatrixBase<DerivedY>& y_true,
 }
 
 /// Weighted accuracy: sum of the weights of correct predictions / sum of all weights.
+/// \param y_true n labels in {0, 1}.
+/// \param y_pred n predicted labels in {0, 1}.
+/// \param sample_weight n finite weights >= 0, not all zero.
+/// \return the weighted fraction in [0, 1].
 /// \throws std::invalid_argument as accuracy(y_true, y_pred), and for bad weights.
 template <class DerivedY, class DerivedP, class DerivedW>
 double accuracy(const Eigen::MatrixBase<DerivedY>& y_true,
@@ -144,6 +157,9 @@ double accuracy(const Eigen::MatrixBase<DerivedY>& y_true,
 }
 
 /// Precision of predicted labels; see precision(const ConfusionMatrix&) for the zero division.
+/// \param y_true n labels in {0, 1}.
+/// \param y_pred n predicted labels in {0, 1}.
+/// \return tp / (tp + fp), in [0, 1].
 /// \throws std::invalid_argument as confusion_matrix.
 template <class DerivedY, class DerivedP>
 double precision(const Eigen::MatrixBase<DerivedY>& y_true,
@@ -151,7 +167,11 @@ double precision(const Eigen::MatrixBase<DerivedY>& y_true,
   return precision(detail::metrics_unweighted_confusion("metrics::precision", y_true, y_pred));
 }
 
-/// Weighted precision.
+/// Weighted precision: tp and fp are sums of sample weights.
+/// \param y_true n labels in {0, 1}.
+/// \param y_pred n predicted labels in {0, 1}.
+/// \param sample_weight n finite weights >= 0, not all zero.
+/// \return tp / (tp + fp), in [0, 1].
 /// \throws std::invalid_argument as confusion_matrix.
 template <class DerivedY, class DerivedP, class DerivedW>
 double precision(const Eigen::MatrixBase<DerivedY>& y_true,
@@ -162,6 +182,9 @@ double precision(const Eigen::MatrixBase<DerivedY>& y_true,
 }
 
 /// Recall of predicted labels; see recall(const ConfusionMatrix&) for the zero division.
+/// \param y_true n labels in {0, 1}.
+/// \param y_pred n predicted labels in {0, 1}.
+/// \return tp / (tp + fn), in [0, 1].
 /// \throws std::invalid_argument as confusion_matrix.
 template <class DerivedY, class DerivedP>
 double recall(const Eigen::MatrixBase<DerivedY>& y_true,
@@ -169,7 +192,11 @@ double recall(const Eigen::MatrixBase<DerivedY>& y_true,
   return recall(detail::metrics_unweighted_confusion("metrics::recall", y_true, y_pred));
 }
 
-/// Weighted recall.
+/// Weighted recall: tp and fn are sums of sample weights.
+/// \param y_true n labels in {0, 1}.
+/// \param y_pred n predicted labels in {0, 1}.
+/// \param sample_weight n finite weights >= 0, not all zero.
+/// \return tp / (tp + fn), in [0, 1].
 /// \throws std::invalid_argument as confusion_matrix.
 template <class DerivedY, class DerivedP, class DerivedW>
 double recall(const Eigen::MatrixBase<DerivedY>& y_true, const Eigen::MatrixBase<DerivedP>& y_pred,
@@ -179,13 +206,20 @@ double recall(const Eigen::MatrixBase<DerivedY>& y_true, const Eigen::MatrixBase
 }
 
 /// F1 of predicted labels; see f1(const ConfusionMatrix&) for the zero division.
+/// \param y_true n labels in {0, 1}.
+/// \param y_pred n predicted labels in {0, 1}.
+/// \return 2 tp / (2 tp + fp + fn), in [0, 1].
 /// \throws std::invalid_argument as confusion_matrix.
 template <class DerivedY, class DerivedP>
 double f1(const Eigen::MatrixBase<DerivedY>& y_true, const Eigen::MatrixBase<DerivedP>& y_pred) {
   return f1(detail::metrics_unweighted_confusion("metrics::f1", y_true, y_pred));
 }
 
-/// Weighted F1.
+/// Weighted F1: tp, fp and fn are sums of sample weights.
+/// \param y_true n labels in {0, 1}.
+/// \param y_pred n predicted labels in {0, 1}.
+/// \param sample_weight n finite weights >= 0, not all zero.
+/// \return 2 tp / (2 tp + fp + fn), in [0, 1].
 /// \throws std::invalid_argument as confusion_matrix.
 template <class DerivedY, class DerivedP, class DerivedW>
 double f1(const Eigen::MatrixBase<DerivedY>& y_true, const Eigen::MatrixBase<DerivedP>& y_pred,
@@ -218,7 +252,10 @@ typename DerivedP::Scalar log_loss(const Eigen::MatrixBase<DerivedY>& y_true,
 }
 
 /// Weighted log loss: sum_i s_i loss_i / sum_i s_i, with the clipping of log_loss(y_true, p).
+/// \param y_true n labels in {0, 1}.
+/// \param probabilities n probabilities of class 1, each in [0, 1].
 /// \param sample_weight n finite weights >= 0, not all zero.
+/// \return the weighted mean loss, >= 0.
 /// \throws std::invalid_argument as log_loss(y_true, p), and for bad weights.
 template <class DerivedY, class DerivedP, class DerivedW>
 typename DerivedP::Scalar log_loss(const Eigen::MatrixBase<DerivedY>& y_true,
@@ -247,7 +284,10 @@ typename DerivedZ::Scalar log_loss_from_logits(const Eigen::MatrixBase<DerivedY>
 }
 
 /// Weighted log loss from logits: sum_i s_i loss_i / sum_i s_i.
+/// \param y_true n labels in {0, 1}.
+/// \param logits n finite logits.
 /// \param sample_weight n finite weights >= 0, not all zero.
+/// \return the weighted mean loss, >= 0.
 /// \throws std::invalid_argument as log_loss_from_logits(y_true, z), and for bad weights.
 template <class DerivedY, class DerivedZ, class DerivedW>
 typename DerivedZ::Scalar log_loss_from_logits(const Eigen::MatrixBase<DerivedY>& y_true,
@@ -274,7 +314,10 @@ typename DerivedP::Scalar brier_score(const Eigen::MatrixBase<DerivedY>& y_true,
 }
 
 /// Weighted Brier score: sum_i s_i (p_i - y_i)^2 / sum_i s_i.
+/// \param y_true n labels in {0, 1}.
+/// \param probabilities n probabilities of class 1, each in [0, 1].
 /// \param sample_weight n finite weights >= 0, not all zero.
+/// \return the weighted score in [0, 1].
 /// \throws std::invalid_argument as brier_score(y_true, p), and for bad weights.
 template <class DerivedY, class DerivedP, class DerivedW>
 typename DerivedP::Scalar brier_score(const Eigen::MatrixBase<DerivedY>& y_true,
@@ -315,7 +358,12 @@ RocCurve<typename DerivedS::Scalar> roc_curve(const Eigen::MatrixBase<DerivedY>&
 }
 
 /// The weighted ROC curve: counts become sums of sample weights.
+/// \param y_true n labels in {0, 1}, both classes present with positive weight.
+/// \param scores n finite scores.
 /// \param sample_weight n finite weights >= 0, not all zero; both classes need positive weight.
+/// \param drop_intermediate drop the points on straight segments (default false).
+/// \return the curve, from (0, 0) at threshold +inf to (1, 1) at the lowest score of positive
+///   weight.
 /// \throws std::invalid_argument as roc_curve(y_true, scores), and for bad weights.
 template <class DerivedY, class DerivedS, class DerivedW>
 RocCurve<typename DerivedS::Scalar> roc_curve(const Eigen::MatrixBase<DerivedY>& y_true,
@@ -351,7 +399,10 @@ typename DerivedS::Scalar roc_auc(const Eigen::MatrixBase<DerivedY>& y_true,
 }
 
 /// The weighted ROC-AUC: the area under the weighted ROC curve.
+/// \param y_true n labels in {0, 1}, both classes present with positive weight.
+/// \param scores n finite scores.
 /// \param sample_weight n finite weights >= 0, not all zero; both classes need positive weight.
+/// \return the area in [0, 1].
 /// \throws std::invalid_argument as roc_auc(y_true, scores), and for bad weights.
 template <class DerivedY, class DerivedS, class DerivedW>
 typename DerivedS::Scalar roc_auc(const Eigen::MatrixBase<DerivedY>& y_true,

@@ -215,20 +215,26 @@ class LogisticNeuron {
     return g;
   }
 
-  /// The weights w, one per feature (empty before the neuron has parameters).
+  /// \brief The weights w.
+  /// \return one weight per feature (empty before the neuron has parameters).
   const Vector& weights() const noexcept { return m_model.weights; }
-  /// The bias b.
+  /// \brief The bias b.
+  /// \return the bias (0 before the neuron has parameters).
   Scalar bias() const noexcept { return m_model.bias; }
-  /// The number of features (0 before the neuron has parameters).
+  /// \brief The number of features d the weights expect.
+  /// \return d, the size of weights() (0 before the neuron has parameters).
   Eigen::Index n_features() const noexcept { return m_model.weights.size(); }
-  /// True once the neuron has parameters: fitted, loaded, or constructed with a feature count or
-  /// weights (a neuron moved from has none).
+  /// \brief Whether the neuron has parameters.
+  /// \return true once it is fitted, loaded, or constructed with a feature count or weights;
+  ///         false before that and for a neuron moved from.
   bool has_parameters() const noexcept { return m_model.weights.size() > 0; }
-  /// The whole model: parameters and metadata.
+  /// \brief The whole model: parameters and metadata.
+  /// \return the weights, bias, feature names and recorded standardization.
   const Model<Scalar>& model() const noexcept { return m_model; }
 
-  /// One name per feature, or empty (the default). Saved and loaded with the model; a fit on a
-  /// different number of features clears them.
+  /// \brief The feature names, saved and loaded with the model.
+  /// \return one name per feature, or empty (the default); a fit on a different number of
+  ///         features clears them.
   const std::vector<std::string>& feature_names() const noexcept { return m_model.feature_names; }
 
   /// Sets the feature names (an empty vector clears them).
@@ -244,13 +250,15 @@ class LogisticNeuron {
     m_model.feature_names.swap(names);
   }
 
-  /// The per-feature means of a standardization x' = (x - mean) / scale recorded with the model,
-  /// or empty (the default). The neuron does not apply it: decision_function() and the rest take
+  /// \brief The per-feature means of a standardization x' = (x - mean) / scale recorded with the
+  /// model. The neuron does not apply it: decision_function() and the rest take
   /// X as the weights expect it. It is metadata that save() and load() carry, so that whoever
   /// loads the model can prepare raw features the same way. A fit on a different number of
   /// features clears it.
+  /// \return one mean per feature, or empty (the default).
   const Vector& feature_means() const noexcept { return m_model.feature_means; }
-  /// The per-feature scales (> 0) of the recorded standardization, or empty.
+  /// \brief The per-feature scales of the recorded standardization (see feature_means()).
+  /// \return one scale (> 0) per feature, or empty (the default).
   const Vector& feature_scales() const noexcept { return m_model.feature_scales; }
 
   /// Records a standardization x' = (x - mean) / scale with the model (two empty vectors clear

@@ -17,9 +17,11 @@ class FormatError : public std::runtime_error {
   /// \param column the 1-based column (byte) where the problem was found, or 0 if not known.
   FormatError(std::size_t line, const std::string& message, std::size_t column = 0)
       : std::runtime_error(message), m_line(line), m_column(column) {}
-  /// The 1-based number of the line where the problem was found.
+  /// \brief Where the problem was found.
+  /// \return the 1-based number of the line.
   std::size_t line() const noexcept { return m_line; }
-  /// The 1-based column (byte in the line) where the problem was found, or 0 if not known.
+  /// \brief Where in its line the problem was found.
+  /// \return the 1-based column (byte in the line), or 0 if not known.
   std::size_t column() const noexcept { return m_column; }
 
  private:

@@ -16,7 +16,8 @@ struct ConfusionMatrix {
   Count fn = 0;  ///< false negatives: y_true = 1, y_pred = 0.
   Count tp = 0;  ///< true positives: y_true = 1, y_pred = 1.
 
-  /// The number (or total weight) of samples: tn + fp + fn + tp.
+  /// \brief The number (or total weight) of samples.
+  /// \return tn + fp + fn + tp.
   Count total() const noexcept { return tn + fp + fn + tp; }
 };
 

@@ -38,7 +38,10 @@ enum class Solver {
 /// most 200 MB in double. Above it, fit throws and names newton_cg and lbfgs.
 inline constexpr Eigen::Index newton_max_parameters = 5000;
 
-/// The name of a Solver ("gradient_descent", "newton", "lbfgs" or "newton_cg").
+/// \brief The name of a Solver.
+/// \param solver the solver to name.
+/// \return "gradient_descent", "newton", "lbfgs" or "newton_cg" ("unknown" for a value
+///         outside the enumeration); a string literal, never null.
 inline const char* to_string(Solver solver) noexcept {
   switch (solver) {
     case Solver::gradient_descent: return "gradient_descent";
@@ -63,11 +66,16 @@ struct ClassWeight {
   Scalar weight_0 = 1;     ///< The weight of class 0 when mode is given: finite and >= 0.
   Scalar weight_1 = 1;     ///< The weight of class 1 when mode is given: finite and >= 0.
 
-  /// No class weights (both 1).
+  /// \brief No class weights (both 1).
+  /// \return a ClassWeight with mode none.
   static ClassWeight none() { return ClassWeight{}; }
-  /// n / (2 n_c) for class c, as scikit-learn's "balanced".
+  /// \brief n / (2 n_c) for class c, as scikit-learn's "balanced".
+  /// \return a ClassWeight with mode balanced.
   static ClassWeight balanced() { return ClassWeight{Mode::balanced, 1, 1}; }
-  /// Explicit weights for class 0 and class 1 (finite, >= 0).
+  /// \brief Explicit weights for class 0 and class 1.
+  /// \param weight_of_0 the weight of class 0: finite and >= 0 (checked by FitOptions::validate).
+  /// \param weight_of_1 the weight of class 1: finite and >= 0, not both 0.
+  /// \return a ClassWeight with mode given and these weights.
   static ClassWeight given(Scalar weight_of_0, Scalar weight_of_1) {
     return ClassWeight{Mode::given, weight_of_0, weight_of_1};
   }
@@ -86,9 +94,12 @@ struct FitOptions {
   static_assert(detail::is_supported_scalar_v<Scalar>,
                 "logistic_neuron::FitOptions<Scalar>: Scalar must be float, double or long double");
 
-  /// Gradient-descent step size eta. Unset (the default): eta = 1/L, where L bounds the Lipschitz
-  /// constant of the gradient (estimated by power iteration on [X 1]), so that the cost never
-  /// increases. When set: must be finite and > 0.
+  /// Gradient-descent step size eta. Unset (the default): eta = 1/L, L = lambda_max([X 1]^T
+  /// diag(s) [X 1]) / (4 S) + l2 (S = 1 for the summed cost), the usual bound on the Lipschitz
+  /// constant of the gradient, with lambda_max estimated by power iteration. That estimate
+  /// approaches lambda_max from below, so L can fall slightly short of the bound; any step below
+  /// 2/L_true decreases the cost, so 1/L does while the estimate is within a factor 2 of it.
+  /// When set: must be finite and > 0.
   std::optional<Scalar> learning_rate{};
   /// Stop when |J_k - J_{k-1}| < tolerance (the seed's rule). Must be >= 0 and not NaN; 0 never
   /// stops on this rule. Default 1e-5, the seed's number.
@@ -174,6 +185,8 @@ struct FitOptions {
   /// rate 0.05, start from zeros, stop when the summed cost changes by less than 1e-5. The epoch
   /// cap and the non-finite stop stay; the gradient is the true gradient of the summed cost (the
   /// seed divided it by the number of features, a bug).
+  /// \return default options but for learning_rate = 0.05, tolerance = 1e-5,
+  ///         reduction = CostReduction::sum and warm_start = false.
   static FitOptions seed_compatible() {
     FitOptions options;
     options.learning_rate = Scalar(0.05);

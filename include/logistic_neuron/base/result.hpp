@@ -27,8 +27,10 @@ enum class StopReason {
                       ///< parameters are kept.
 };
 
-/// The name of a StopReason ("converged", "max_epochs", "non_finite", "callback" or
-/// "line_search_failed").
+/// \brief The name of a StopReason.
+/// \param reason the stop reason to name.
+/// \return "converged", "max_epochs", "non_finite", "callback" or "line_search_failed"
+///         ("unknown" for a value outside the enumeration); a string literal, never null.
 inline const char* to_string(StopReason reason) noexcept {
   switch (reason) {
     case StopReason::converged: return "converged";
@@ -57,7 +59,10 @@ enum class SeparationKind {
   complete         ///< The fitted hyperplane classifies every sample correctly.
 };
 
-/// The name of a SeparationKind ("none", "quasi_complete" or "complete").
+/// \brief The name of a SeparationKind.
+/// \param kind the kind of separation to name.
+/// \return "none", "quasi_complete" or "complete" ("unknown" for a value outside the
+///         enumeration); a string literal, never null.
 inline const char* to_string(SeparationKind kind) noexcept {
   switch (kind) {
     case SeparationKind::none: return "none";
@@ -138,7 +143,11 @@ struct FitResult {
   /// With l2 = 0: whether the data looked separable, and the evidence (see Separation).
   Separation<Scalar> separation{};
 
-  /// True when the fit stopped by the tolerance rule.
+  /// \brief Whether the fit stopped with StopReason::converged.
+  /// \return true when |J_k - J_{k-1}| < FitOptions::tolerance or (gradient_tolerance > 0) the
+  ///         max-norm of the gradient <= FitOptions::gradient_tolerance stopped the fit; false
+  ///         for every other stop reason (line_search_failed included, although it too can mean
+  ///         the optimum was reached to rounding).
   bool converged() const noexcept { return stop_reason == StopReason::converged; }
 };
 

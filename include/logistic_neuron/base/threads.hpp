@@ -31,7 +31,9 @@ inline void set_num_threads(int threads) {
   detail::thread_setting().store(threads, std::memory_order_relaxed);
 }
 
-/// The number of threads a pass over X uses by default (always >= 1).
+/// \brief The number of threads a pass over X uses by default.
+/// \return the count set_num_threads set, or else std::thread::hardware_concurrency() (1 when
+///         that is unknown); always >= 1.
 inline int num_threads() noexcept {
   const int setting = detail::thread_setting().load(std::memory_order_relaxed);
   if (setting > 0) return setting;

@@ -1,5 +1,6 @@
 /// \file version.hpp
-/// \brief The library's version, as macros and as constants.
+/// \brief The library's version, as three macros (LOGISTIC_NEURON_VERSION_MAJOR, _MINOR and
+/// _PATCH).
 #pragma once
 
 /// Major version: changes when the public API breaks.

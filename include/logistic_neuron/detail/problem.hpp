@@ -1,6 +1,6 @@
 /// \file problem.hpp
-/// \brief The one objective every solver minimises: J, its gradient, its Hessian and its
-/// Lipschitz bound over any dataset, in the coordinates the solver works in (internal).
+/// \brief The one objective every solver minimises: J, its gradient, its Hessian and an
+/// estimate of its gradient's Lipschitz constant over any dataset, in the coordinates the solver works in (internal).
 ///
 /// The data term is one fused pass over X (kernel.hpp):
 ///   J(w, b)  = scale sum_i s_i [softplus(z_i) - y_i z_i] + penalty,   z = X w + b
@@ -20,11 +20,14 @@
 ///   unscaled:       u = f, mu = 0: theta = (w, b) itself (gradient descent with the user's
 ///                   learning rate: the seed's loop);
 ///   scaled:         u = 1, mu = 0: v = w / f (gradient descent with the step 1/L, Newton);
-///   standardized:   u = sigma, mu = the column means (FitOptions::standardize): the penalty is
-///                   (l2/2) ||v||^2, on the standardized weights;
-///   preconditioned: u_j = sqrt(scale S sigma_j^2 / 4 + l2 f^2), mu = the means: a pure change of
-///                   variables whose Hessian diagonal is about 1 (L-BFGS).
-/// Except for standardized, the penalty is (l2/2) ||w||^2, on the original weights. The gradient
+///   standardized:   u = sigma, mu = the column means (FitOptions::standardize): the penalty
+///                   falls on q = v, the standardized weights;
+///   preconditioned: u_j = sqrt(scale S sigma_j^2 / 4 + ridge_j f^2) (1 if that is 0), mu = the
+///                   means: a pure change of variables whose Hessian diagonal is about 1
+///                   (L-BFGS, Newton-CG).
+/// Without a bias (fit_intercept false) mu = 0: the columns are scaled but not centred. The
+/// penalty is sum_j (ridge_j / 2) q_j^2 + lasso_j |q_j| (PenaltySpec), on q = w, the original
+/// weights, except for standardized. The gradient
 /// follows by the chain rule:
 ///   dJ/dv_j = (f dJ/dw_j - mu_j dJ/db) / u_j + dpenalty/dv_j,   dJ/dc = dJ/db.
 #pragma once
@@ -260,7 +263,7 @@ class Problem {
   /// The Hessian of J at theta: (d+1) x (d+1), in the accumulation type. One pass:
   ///   scale T^T H' T + the penalty's diagonal, H' = hessian_sums at (w, b) in units of X'
   /// with T the Jacobian of (w', b) in (v, c): dw'_j/dv_j = 1/u_j, db/dv_j = -mu_j/u_j,
-  /// db/dc = 1. The penalty's diagonal is l2 (standardized) or l2 (f / u_j)^2. A constant
+  /// db/dc = 1. The penalty's diagonal is ridge_j (standardized) or ridge_j (f / u_j)^2. A constant
   /// column's row and column are 0 but for the diagonal: the penalty's, or 1 when that is 0 (its
   /// gradient entry is then 0, so any positive value leaves it unchanged).
   AccumMatrix<Scalar> hessian(const Vector<Scalar>& theta) const {
@@ -354,9 +357,11 @@ class Problem {
     return product;
   }
 
-  /// L = lambda_max(T^T [X' 1]^T diag(s) [X' 1] T) scale / 4 + the penalty's largest curvature,
-  /// a bound on the Lipschitz constant of the gradient in theta (sigmoid' <= 1/4), with
-  /// lambda_max estimated by power iteration from below.
+  /// L = lambda_max(T^T [X' 1]^T diag(s) [X' 1] T) scale / 4 + the penalty's largest curvature:
+  /// with the exact lambda_max, a bound on the Lipschitz constant of the gradient in theta
+  /// (sigmoid' <= 1/4). lambda_max is estimated by power iteration, whose Rayleigh quotient
+  /// approaches it from below, so the L returned can be slightly below that bound (a step 1/L
+  /// still decreases J: any step below 2/L does; see largest_eigenvalue).
   Scalar lipschitz() const {
     const Eigen::Index d = n_features();
     const Acc lambda = largest_eigenvalue<Scalar>(d + 1, [&](const Vector<Scalar>& u) {
