@@ -73,8 +73,8 @@ bool is_nan_bits(const T& x) noexcept {
     const bool x87 = std::numeric_limits<long double>::digits == 64;
     const std::size_t significand_bytes = x87 ? 8 : 14;
     for (std::size_t k = 0; k < significand_bytes; ++k) {
-      const unsigned char byte = (x87 && k == 7) ? static_cast<unsigned char>(bytes[k] & 0x7f)
-                                                 : bytes[k];
+      const unsigned char byte =
+          (x87 && k == 7) ? static_cast<unsigned char>(bytes[k] & 0x7f) : bytes[k];
       if (byte != 0) return true;
     }
     return false;

@@ -18,7 +18,7 @@ enum class StopReason {
                ///< <= FitOptions::gradient_tolerance.
   max_epochs,  ///< FitOptions::max_epochs epochs (passes over X) ran without converging.
   non_finite,  ///< The cost or the gradient turned NaN or infinite; the last finite parameters are kept.
-  callback,    ///< FitOptions::on_epoch returned false.
+  callback,           ///< FitOptions::on_epoch returned false.
   line_search_failed  ///< Newton or L-BFGS only: no step along the search direction lowered J
                       ///< (where J is flat to rounding: halved the gradient), for L-BFGS not even
                       ///< along -g after dropping its memory. This is how those solvers end when J
@@ -45,10 +45,10 @@ inline const char* to_string(StopReason reason) noexcept {
 /// Progress of one epoch, handed to FitOptions::on_epoch.
 template <class Scalar>
 struct EpochInfo {
-  Eigen::Index epoch = 0;      ///< 1-based number of the epoch (one forward and backward pass).
-  Scalar cost = 0;             ///< J at the parameters this epoch evaluated.
-  Scalar gradient_norm = 0;    ///< Euclidean norm of (dJ/dw, dJ/db) at those parameters.
-  Scalar learning_rate = 0;    ///< The step size gradient descent uses.
+  Eigen::Index epoch = 0;    ///< 1-based number of the epoch (one forward and backward pass).
+  Scalar cost = 0;           ///< J at the parameters this epoch evaluated.
+  Scalar gradient_norm = 0;  ///< Euclidean norm of (dJ/dw, dJ/db) at those parameters.
+  Scalar learning_rate = 0;  ///< The step size gradient descent uses.
 };
 
 /// Which kind of separation a fit without L2 recognised (see Separation).
@@ -109,36 +109,36 @@ struct Separation {
   bool checked = false;   ///< True when the check ran (l2 == 0 and FitOptions::check_separation).
   bool detected = false;  ///< True when separation was recognised (kind != none).
   SeparationKind kind = SeparationKind::none;  ///< complete, quasi_complete or none.
-  bool overlap_certified = false;  ///< Rule 1 proved that the classes overlap.
-  Eigen::Index subsample_rows = 0;  ///< The rows of rule 1's subsample (0 if it was not taken).
-  Eigen::Index misclassified = 0;  ///< Samples with m_i <= 0 at the kept parameters.
-  Eigen::Index confident = 0;      ///< Samples with m_i >= 10.
-  Scalar min_margin = 0;           ///< min_i m_i at the kept parameters (> 0: complete).
-  Scalar max_abs_logit = 0;        ///< max_i |z_i| at the kept parameters.
-  Scalar weight_norm = 0;          ///< ||(w, b)|| at the kept parameters.
+  bool overlap_certified = false;              ///< Rule 1 proved that the classes overlap.
+  Eigen::Index subsample_rows = 0;   ///< The rows of rule 1's subsample (0 if it was not taken).
+  Eigen::Index misclassified = 0;    ///< Samples with m_i <= 0 at the kept parameters.
+  Eigen::Index confident = 0;        ///< Samples with m_i >= 10.
+  Scalar min_margin = 0;             ///< min_i m_i at the kept parameters (> 0: complete).
+  Scalar max_abs_logit = 0;          ///< max_i |z_i| at the kept parameters.
+  Scalar weight_norm = 0;            ///< ||(w, b)|| at the kept parameters.
   Eigen::Index reference_epoch = 0;  ///< The iterate (1-based, as reported to on_epoch) compared
                                      ///< with in rule 3; 0 if the fit reported fewer than two.
-  Scalar weight_growth = 0;        ///< ||(w, b)|| / ||(w, b) at reference_epoch|| (0 if none).
-  Scalar direction_overlap = std::numeric_limits<Scalar>::infinity();  ///< Rule 3's ratio: 0
-                                   ///< when the growth direction separates, large when not.
-  Eigen::Index probe_steps = 0;    ///< Newton steps the probe of rule 4 took (0 if it did not run).
+  Scalar weight_growth = 0;          ///< ||(w, b)|| / ||(w, b) at reference_epoch|| (0 if none).
+  /// Rule 3's ratio: 0 when the growth direction separates, large when not.
+  Scalar direction_overlap = std::numeric_limits<Scalar>::infinity();
+  Eigen::Index probe_steps = 0;  ///< Newton steps the probe of rule 4 took (0 if it did not run).
   Eigen::Index probe_misclassified = 0;  ///< Samples with m_i <= 0 after the probe.
-  Scalar probe_weight_growth = 0;  ///< ||(w, b) after the probe|| / weight_norm.
-  Scalar probe_direction_overlap = std::numeric_limits<Scalar>::infinity();  ///< Rule 4's ratio
-                                   ///< for the probe's move.
+  Scalar probe_weight_growth = 0;        ///< ||(w, b) after the probe|| / weight_norm.
+  /// Rule 4's ratio for the probe's move.
+  Scalar probe_direction_overlap = std::numeric_limits<Scalar>::infinity();
 };
 
 /// What a fit did.
 template <class Scalar>
 struct FitResult {
-  Eigen::Index epochs = 0;                 ///< Epochs run (forward and backward passes over X).
-  Scalar cost = 0;                         ///< J at the parameters the fit kept.
-  Scalar gradient_norm = 0;                ///< Norm of the gradient at those parameters.
-  Scalar learning_rate = 0;                ///< The step size used (the user's or 1/L); for
-                                           ///< newton and lbfgs, the last accepted step length.
+  Eigen::Index epochs = 0;   ///< Epochs run (forward and backward passes over X).
+  Scalar cost = 0;           ///< J at the parameters the fit kept.
+  Scalar gradient_norm = 0;  ///< Norm of the gradient at those parameters.
+  Scalar learning_rate = 0;  ///< The step size used (the user's or 1/L); for
+                             ///< newton and lbfgs, the last accepted step length.
   StopReason stop_reason = StopReason::max_epochs;  ///< Why the fit stopped.
-  std::vector<Scalar> cost_history{};      ///< J of every finite epoch, in order (for newton and
-                                           ///< lbfgs: of every accepted iterate, the start first).
+  std::vector<Scalar> cost_history{};  ///< J of every finite epoch, in order (for newton and
+                                       ///< lbfgs: of every accepted iterate, the start first).
 
   /// With l2 = 0: whether the data looked separable, and the evidence (see Separation).
   Separation<Scalar> separation{};

@@ -26,7 +26,8 @@ inline std::atomic<int>& thread_setting() noexcept {
 inline void set_num_threads(int threads) {
   if (threads < 0) {
     throw std::invalid_argument("logistic_neuron::set_num_threads: threads must be >= 0 "
-                                "(0 = automatic), got " + std::to_string(threads));
+                                "(0 = automatic), got " +
+                                std::to_string(threads));
   }
   detail::thread_setting().store(threads, std::memory_order_relaxed);
 }
