@@ -15,7 +15,8 @@ namespace logistic_neuron {
 /// Why a fit stopped. Not converging is a result, not an error.
 enum class StopReason {
   converged,   ///< |J_k - J_{k-1}| < FitOptions::tolerance, or the max-norm of the gradient
-               ///< <= FitOptions::gradient_tolerance.
+               ///< <= FitOptions::gradient_tolerance, or (line-search solvers) no step lowered
+               ///< J at a point where the gradient is 0 to rounding.
   max_epochs,  ///< FitOptions::max_epochs epochs (passes over X) ran without converging.
   non_finite,  ///< The cost or the gradient turned NaN or infinite; the last finite parameters are kept.
   callback,           ///< FitOptions::on_epoch returned false.
@@ -145,9 +146,9 @@ struct FitResult {
 
   /// \brief Whether the fit stopped with StopReason::converged.
   /// \return true when |J_k - J_{k-1}| < FitOptions::tolerance or (gradient_tolerance > 0) the
-  ///         max-norm of the gradient <= FitOptions::gradient_tolerance stopped the fit; false
-  ///         for every other stop reason (line_search_failed included, although it too can mean
-  ///         the optimum was reached to rounding).
+  ///         max-norm of the gradient <= FitOptions::gradient_tolerance stopped the fit, or when
+  ///         a line search (Newton, L-BFGS, Newton-CG) found no lower J at a point whose
+  ///         gradient is 0 to rounding; false for every other stop reason.
   bool converged() const noexcept { return stop_reason == StopReason::converged; }
 };
 
