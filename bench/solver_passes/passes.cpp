@@ -2,7 +2,8 @@
 // standardize: at the default tolerance (and how far above the optimum that stops), and to a
 // max-norm gradient of 1e-8 (tolerance 0, cap 100000). J* is each objective's optimum, by
 // Newton to a gradient of 1e-13. Prints the table of bench/README.md ("Solvers"). The counts
-// depend on the data and the options only, not on the machine.
+// depend on the data and the options, not on the machine's speed; fits that run to rounding
+// (line_search_failed) can move a little with the compiler and its flags.
 #include <cstdio>
 #include <string>
 

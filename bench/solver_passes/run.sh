@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Passes over X each solver takes on the solver test data (bench/README.md, "Solvers: passes to
 # the optimum"): builds passes.cpp with one g++ call and prints the markdown table. The counts
-# depend on the data and the options only, not on the machine. About 2 minutes to build, seconds
-# to run. Not in CI.
+# depend on the data and the options, not on the machine's speed (see bench/README.md). About 2
+# minutes to build, seconds to run. Not in CI.
 #   bash bench/solver_passes/run.sh
 # Environment: BUILD_DIR (default /tmp/logistic_neuron_passes_build), CXX (default g++).
 # Needs: g++, libeigen3-dev, doctest-dev (the test suite's data readers are reused).
