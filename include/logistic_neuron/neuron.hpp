@@ -37,6 +37,7 @@
 #include "detail/kinds.hpp"
 #include "detail/logistic.hpp"
 #include "detail/model_format.hpp"
+#include "detail/online.hpp"
 #include "detail/targets.hpp"
 #include "detail/validate.hpp"
 #include "export.hpp"
@@ -144,6 +145,75 @@ class LogisticNeuron {
     detail::apply_class_weight(caller, options.class_weight, targets);
     return fit_checked(X, targets, options);
   }
+
+  /// One online step on a batch of rows (X, y) as they arrive: a mini-batch stochastic gradient
+  /// step, AdaGrad's per-coordinate schedule with a proximal step for an L1 part and the
+  /// polynomial-decay average of the iterates (docs/stream.md, detail/online.hpp), on J_b, the
+  /// cost a full fit with these options would minimise over the batch alone: the penalty (l2,
+  /// lambda, alpha, penalty_factors), class weights, reduction and fit_intercept of FitOptions.
+  /// options.learning_rate is AdaGrad's eta (unset: 0.5), about how far, in units where X has
+  /// unit scale, the first step moves each coordinate. solver, tolerance, max_epochs, warm_start,
+  /// gradient_tolerance, on_epoch and check_separation do not apply to a step; standardize and
+  /// balanced class weights need the whole stream and are refused.
+  ///
+  /// State: between calls the neuron keeps AdaGrad's accumulated squared gradients, its iterate,
+  /// the average (which becomes the weights and bias) and the step count (partial_fit_steps()).
+  /// The first call after construction, fit(), load() or reset_partial_fit() starts the schedule
+  /// afresh from the current parameters (zeros, d from X, for a neuron without parameters).
+  /// A batch with another feature count than the neuron's throws: a new neuron starts a stream
+  /// of other features. The same batches in the same order give the same bits on any thread
+  /// count. X may be dense or sparse, as for fit.
+  /// \param X the batch, n_batch x n_features, finite, not empty.
+  /// \param y n_batch labels, each 0 or 1.
+  /// \param options see above; checked first.
+  /// \return epochs 1; cost: J_b at AdaGrad's iterate before the step; learning_rate: eta;
+  ///   stop_reason max_epochs (the step was taken) or non_finite (J_b or the step was not finite:
+  ///   nothing changed).
+  /// \throws std::invalid_argument for invalid or refused options, empty X, mismatched sizes, a
+  ///   label that is not 0 or 1, a non-finite entry of X, or a feature count that is not the
+  ///   neuron's. Nothing changes when it throws.
+  template <class DerivedX, class DerivedY>
+  FitResult<Scalar> partial_fit(const Eigen::EigenBase<DerivedX>& X,
+                                const Eigen::MatrixBase<DerivedY>& y,
+                                const FitOptions<Scalar>& options = {}) {
+    static constexpr const char* caller = "LogisticNeuron::partial_fit";
+    detail::require_online_options(caller, options);
+    detail::check_kind<Scalar, DerivedX>();
+    detail::require_non_empty(caller, X);
+    detail::Targets<Scalar> targets = detail::unweighted_targets<Scalar>(caller, X.rows(), y);
+    detail::apply_class_weight(caller, options.class_weight, targets);
+    return detail::online_update(caller, options, m_model, m_online, X, targets);
+  }
+
+  /// One online step with per-sample weights s_i >= 0: J_b = (1/S_b) sum_i s_i loss_i + penalty
+  /// over the batch, so an integer weight counts as that many copies of its row.
+  /// \param X the batch, n_batch x n_features.
+  /// \param y n_batch labels in {0, 1}.
+  /// \param sample_weight n_batch finite weights >= 0, not all zero.
+  /// \param options as partial_fit(X, y, options).
+  /// \return as partial_fit(X, y, options).
+  /// \throws as partial_fit(X, y, options), and for bad sample weights.
+  template <class DerivedX, class DerivedY, class DerivedS>
+  FitResult<Scalar> partial_fit(const Eigen::EigenBase<DerivedX>& X,
+                                const Eigen::MatrixBase<DerivedY>& y,
+                                const Eigen::MatrixBase<DerivedS>& sample_weight,
+                                const FitOptions<Scalar>& options = {}) {
+    static constexpr const char* caller = "LogisticNeuron::partial_fit";
+    detail::require_online_options(caller, options);
+    detail::check_kind<Scalar, DerivedX>();
+    detail::require_non_empty(caller, X);
+    detail::Targets<Scalar> targets =
+        detail::weighted_targets<Scalar>(caller, X.rows(), y, sample_weight);
+    detail::apply_class_weight(caller, options.class_weight, targets);
+    return detail::online_update(caller, options, m_model, m_online, X, targets);
+  }
+
+  /// \brief Forgets partial_fit's schedule: the next partial_fit starts afresh from the current
+  /// parameters.
+  void reset_partial_fit() noexcept { m_online.reset(); }
+  /// \brief The steps partial_fit has taken since the schedule last started.
+  /// \return 0 after construction, fit(), load() and reset_partial_fit().
+  Eigen::Index partial_fit_steps() const noexcept { return m_online.steps; }
 
   /// The logits z = X w + b.
   /// \param X n_samples x n_features (zero rows give an empty result).
@@ -301,13 +371,19 @@ class LogisticNeuron {
   /// \param in the stream.
   /// \throws FormatError (a std::runtime_error) naming the line and what was wrong, for anything
   ///   malformed. Strong guarantee: the file is parsed fully before anything changes.
-  void load(std::istream& in) { m_model = read_model<Scalar>(in, "LogisticNeuron::load"); }
+  void load(std::istream& in) {
+    m_model = read_model<Scalar>(in, "LogisticNeuron::load");
+    m_online.reset();
+  }
 
   /// Reads a model from a file; see load(std::istream&).
   /// \param path the file.
   /// \throws as load(std::istream&); std::runtime_error naming LogisticNeuron::load and the path
   ///   if the file cannot be opened.
-  void load(const std::string& path) { m_model = read_model<Scalar>(path, "LogisticNeuron::load"); }
+  void load(const std::string& path) {
+    m_model = read_model<Scalar>(path, "LogisticNeuron::load");
+    m_online.reset();
+  }
 
   /// Writes a self-contained C++ header that predicts as this neuron does (export_cpp,
   /// export.hpp).
@@ -353,6 +429,7 @@ class LogisticNeuron {
     }
     m_model.weights.swap(w);
     m_model.bias = b;
+    m_online.reset();  // partial_fit starts afresh from the fitted parameters
     return result;
   }
 
@@ -400,6 +477,7 @@ class LogisticNeuron {
   }
 
   Model<Scalar> m_model{};
+  detail::OnlineState<Scalar> m_online{};  // partial_fit's schedule
 };
 
 }  // namespace logistic_neuron
