@@ -31,15 +31,57 @@ namespace detail {
 template <class Scalar>
 using AccumMatrix = Eigen::Matrix<Accum<Scalar>, Eigen::Dynamic, Eigen::Dynamic>;
 
+/// Per-worker scratch of hessian_sums, allocated before any thread starts.
+template <class Scalar>
+struct HessianScratch {
+  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  HessianScratch(Eigen::Index block_rows, Eigen::Index p) : z(block_rows), A(block_rows, p) {
+    if constexpr (!std::is_same_v<Accum<Scalar>, Scalar>) G.resize(p, p);
+  }
+  Vector<Scalar> z;
+  Matrix A;  ///< diag(sqrt(c)) [f X_b 1], block_rows x (d+1)
+  Matrix G;  ///< A^T A in Scalar when Scalar is not the accumulator type
+};
+
+/// One chunk's sum of H: for each block of its rows in order, c_i = s_i a_i (1 - a_i),
+/// A = diag(sqrt(c)) [f X_b 1], and A^T A added to the lower triangle of `sum` (set to 0 first).
+template <class Piece, class Scalar>
+void hessian_chunk(const Piece& piece, ChunkRows rows_of, Eigen::Index block_rows,
+                   const Vector<Scalar>& w, Scalar b, Scalar factor, HessianScratch<Scalar>& s,
+                   AccumMatrix<Scalar>& sum) {
+  const Eigen::Index d = w.size(), p = d + 1;
+  sum.setZero(p, p);
+  for (Eigen::Index row0 = rows_of.begin; row0 < rows_of.end; row0 += block_rows) {
+    const Eigen::Index rows = std::min(block_rows, rows_of.end - row0);
+    piece.X.logits(row0, rows, w, b, s.z.data());
+    auto root = s.z.head(rows);
+    for (Eigen::Index i = 0; i < rows; ++i) {
+      // sqrt(s a (1 - a)) = sqrt(s) sqrt(e) / (1 + e), e = exp(-|z|)
+      root[i] = hessian_root(root[i]);
+      if (piece.weight) root[i] *= std::sqrt(piece.weight[row0 + i]);
+    }
+    auto A = s.A.topRows(rows);
+    piece.X.weighted_rows(row0, rows, root, factor, A);
+    A.col(d) = root;
+    if constexpr (std::is_same_v<Accum<Scalar>, Scalar>) {
+      sum.template selfadjointView<Eigen::Lower>().rankUpdate(A.transpose());
+    } else {
+      s.G.setZero();
+      s.G.template selfadjointView<Eigen::Lower>().rankUpdate(A.transpose());
+      sum += s.G.template cast<Accum<Scalar>>();  // G's strict upper triangle stays 0
+    }
+  }
+}
+
 /// H (see the file comment) at (w, b) over the dataset: (d+1) x (d+1), symmetric, not divided by
 /// S and without a penalty.
 ///
 /// One pass: for each block of rows, z = X_b w + b (logits), c_i = s_i a_i (1 - a_i) =
 /// s_i e_i / (1 + e_i)^2 with e_i = exp(-|z_i|) (no overflow), A = diag(sqrt(c)) [f X_b 1], and
-/// the block adds A^T A (a rank update of the lower triangle) to its chunk's sum. Chunks go in
-/// windows (at most about 64 MiB of (d+1) x (d+1) sums alive at once) and the windows' sums into
-/// the chunk tree in order, so the result does not depend on the thread count, the window or
-/// how the rows are split.
+/// the block adds A^T A (a rank update of the lower triangle) to its chunk's sum
+/// (hessian_chunk). Chunks go in windows (at most about 64 MiB of (d+1) x (d+1) sums alive at
+/// once) and the windows' sums into the chunk tree in order, so the result does not depend on
+/// the thread count, the window or how the rows are split.
 template <class Data>
 AccumMatrix<typename Data::scalar_type> hessian_sums(const Data& data,
                                                      const Vector<typename Data::scalar_type>& w,
@@ -48,7 +90,6 @@ AccumMatrix<typename Data::scalar_type> hessian_sums(const Data& data,
                                                      int threads) {
   using Scalar = typename Data::scalar_type;
   using Acc = Accum<Scalar>;
-  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
   const Eigen::Index d = data.cols(), p = d + 1, entries = p * p;
   const Layout layout = data.layout();
   // Blocks of at least 256 rows within the chunk: each block's rank update reads and writes the
@@ -61,45 +102,8 @@ AccumMatrix<typename Data::scalar_type> hessian_sums(const Data& data,
   const int workers = worker_count(data.chunk_count(), threads);
   const Eigen::Index window = std::max<Eigen::Index>(
       workers, (64 * 1024 * 1024) / std::max<Eigen::Index>(1, entries * Eigen::Index(sizeof(Acc))));
-
-  // Scratch per worker, allocated before any thread starts.
-  struct Scratch {
-    Vector<Scalar> z;
-    Matrix A;  // diag(sqrt(c)) [f X_b 1], block_rows x (d+1)
-    Matrix G;  // A^T A in Scalar when Scalar is not the accumulator type
-  };
-  std::vector<Scratch> scratch(static_cast<std::size_t>(workers));
-  for (Scratch& s : scratch) {
-    s.z.resize(block_rows);
-    s.A.resize(block_rows, p);
-    if constexpr (!std::is_same_v<Acc, Scalar>) s.G.resize(p, p);
-  }
-  // One chunk's sum: its blocks' rank updates in row order.
-  const auto chunk_sum = [&](const auto& piece, Eigen::Index k, int worker, AccumMatrix<Scalar>& sum) {
-    Scratch& s = scratch[static_cast<std::size_t>(worker)];
-    sum.setZero(p, p);
-    const ChunkRows rows_of = chunk_rows(layout, piece.X.rows(), k);
-    for (Eigen::Index row0 = rows_of.begin; row0 < rows_of.end; row0 += block_rows) {
-      const Eigen::Index rows = std::min(block_rows, rows_of.end - row0);
-      piece.X.logits(row0, rows, w, b, s.z.data());
-      auto root = s.z.head(rows);
-      for (Eigen::Index i = 0; i < rows; ++i) {
-        // sqrt(s a (1 - a)) = sqrt(s) sqrt(e) / (1 + e), e = exp(-|z|)
-        root[i] = hessian_root(root[i]);
-        if (piece.weight) root[i] *= std::sqrt(piece.weight[row0 + i]);
-      }
-      auto A = s.A.topRows(rows);
-      piece.X.weighted_rows(row0, rows, root, factor, A);
-      A.col(d) = root;
-      if constexpr (std::is_same_v<Acc, Scalar>) {
-        sum.template selfadjointView<Eigen::Lower>().rankUpdate(A.transpose());
-      } else {
-        s.G.setZero();
-        s.G.template selfadjointView<Eigen::Lower>().rankUpdate(A.transpose());
-        sum += s.G.template cast<Acc>();  // G's strict upper triangle stays 0
-      }
-    }
-  };
+  std::vector<HessianScratch<Scalar>> scratch(static_cast<std::size_t>(workers),
+                                              HessianScratch<Scalar>(block_rows, p));
 
   Frontier<Acc> frontier;
   std::vector<AccumMatrix<Scalar>> sums(static_cast<std::size_t>(window));
@@ -108,7 +112,9 @@ AccumMatrix<typename Data::scalar_type> hessian_sums(const Data& data,
     for (Eigen::Index first = 0; first < chunks; first += window) {
       const Eigen::Index count = std::min(window, chunks - first);
       run_chunks(count, workers, [&](Eigen::Index k, int worker) {
-        chunk_sum(piece, first + k, worker, sums[static_cast<std::size_t>(k)]);
+        hessian_chunk(piece, chunk_rows(layout, piece.X.rows(), first + k), block_rows, w, b,
+                      factor, scratch[static_cast<std::size_t>(worker)],
+                      sums[static_cast<std::size_t>(k)]);
       });
       for (Eigen::Index k = 0; k < count; ++k) {
         const Eigen::Map<const Vector<Acc>> flat(sums[static_cast<std::size_t>(k)].data(), entries);

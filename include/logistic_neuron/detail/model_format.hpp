@@ -196,6 +196,43 @@ inline Eigen::Index parse_feature_count(const LineReader& reader, const std::str
   return static_cast<Eigen::Index>(count);
 }
 
+/// Reads the d lines of a "feature_names" section into `names`.
+inline void read_feature_names(LineReader& reader, Eigen::Index d, std::vector<std::string>& names) {
+  for (Eigen::Index j = 0; j < d; ++j) {
+    const std::string what = "feature name " + std::to_string(j + 1) + " of " + std::to_string(d);
+    std::string name = reader.next(what);
+    const std::string problem = feature_name_problem(name);
+    if (!problem.empty()) reader.fail(what + " " + problem);
+    names.push_back(std::move(name));
+  }
+}
+
+/// Reads the d "mean scale" lines of a "standardization" section (numbers parsed as File,
+/// converted to Target; every scale > 0).
+template <class File, class Target>
+void read_standardization(LineReader& reader, Eigen::Index d, Vector<Target>& feature_means,
+                          Vector<Target>& feature_scales) {
+  std::vector<Target> means, scales;
+  std::string keyword, value;
+  for (Eigen::Index j = 0; j < d; ++j) {
+    const std::string row = std::to_string(j + 1) + " of " + std::to_string(d);
+    LineReader::split(reader.next("standardization line " + row + " (\"mean scale\")"), keyword,
+                      value);
+    if (value.empty() || value.find_first_of(" \t") != std::string::npos) {
+      reader.fail("expected standardization line " + row + " as \"mean scale\", got " +
+                  quote(keyword + (value.empty() ? "" : " " + value)));
+    }
+    means.push_back(reader.number<File, Target>(keyword, "mean " + row));
+    const Target scale = reader.number<File, Target>(value, "scale " + row);
+    if (!(scale > 0)) {
+      reader.fail("scale " + row + " is " + quote(value) + "; expected a scale > 0");
+    }
+    scales.push_back(scale);
+  }
+  feature_means = Eigen::Map<const Vector<Target>>(means.data(), d);
+  feature_scales = Eigen::Map<const Vector<Target>>(scales.data(), d);
+}
+
 /// Reads the lines after "scalar <File>": numbers are parsed as File and converted to Target.
 template <class File, class Target>
 Model<Target> read_model_body(LineReader& reader) {
@@ -227,34 +264,11 @@ Model<Target> read_model_body(LineReader& reader) {
 
   std::string line = reader.next("\"feature_names\", \"standardization\" or \"end\"");
   if (line == "feature_names") {
-    for (Eigen::Index j = 0; j < d; ++j) {
-      const std::string what = "feature name " + std::to_string(j + 1) + " of " + std::to_string(d);
-      std::string name = reader.next(what);
-      const std::string problem = feature_name_problem(name);
-      if (!problem.empty()) reader.fail(what + " " + problem);
-      model.feature_names.push_back(std::move(name));
-    }
+    read_feature_names(reader, d, model.feature_names);
     line = reader.next("\"standardization\" or \"end\"");
   }
   if (line == "standardization") {
-    std::vector<Target> means, scales;
-    for (Eigen::Index j = 0; j < d; ++j) {
-      const std::string row = std::to_string(j + 1) + " of " + std::to_string(d);
-      LineReader::split(reader.next("standardization line " + row + " (\"mean scale\")"),
-                        keyword, value);
-      if (value.empty() || value.find_first_of(" \t") != std::string::npos) {
-        reader.fail("expected standardization line " + row + " as \"mean scale\", got " +
-                    quote(keyword + (value.empty() ? "" : " " + value)));
-      }
-      means.push_back(reader.number<File, Target>(keyword, "mean " + row));
-      const Target scale = reader.number<File, Target>(value, "scale " + row);
-      if (!(scale > 0)) {
-        reader.fail("scale " + row + " is " + quote(value) + "; expected a scale > 0");
-      }
-      scales.push_back(scale);
-    }
-    model.feature_means = Eigen::Map<const Vector<Target>>(means.data(), d);
-    model.feature_scales = Eigen::Map<const Vector<Target>>(scales.data(), d);
+    read_standardization<File>(reader, d, model.feature_means, model.feature_scales);
     line = reader.next("\"end\"");
   }
   if (line != "end") {

@@ -342,25 +342,13 @@ bool overlap_certified(const Data& data, const Vector<typename Data::scalar_type
   return flag > 0;
 }
 
-/// The rule documented on logistic_neuron::Separation, for the parameters (w, b) a fit kept over
-/// the dataset, with the snapshots the recorder kept of its iterates.
+/// Rule 2 of logistic_neuron::Separation: the margins at the kept parameters (w, b), and of the
+/// move from the recorder's reference snapshot; fills `out` and returns the reference (or null).
 template <class Data, class Recorder>
-Separation<typename Data::scalar_type> check_separation(
-    const Data& data, const Vector<typename Data::scalar_type>& w, typename Data::scalar_type b,
-    const Recorder& recorder, int threads) {
+const auto* margin_evidence(const Data& data, const Vector<typename Data::scalar_type>& w,
+                            typename Data::scalar_type b, const Recorder& recorder, int threads,
+                            Separation<typename Data::scalar_type>& out) {
   using Scalar = typename Data::scalar_type;
-  Separation<Scalar> out;
-  out.checked = true;
-  const Eigen::Index n = data.rows(), d = data.cols();
-  out.weight_norm = std::hypot(w.stableNorm(), b);  // ||(w, b)||
-
-  // 1. Overlap certified on a subsample: no separation.
-  if (overlap_certified(data, w, b, out.subsample_rows)) {
-    out.overlap_certified = true;
-    return out;
-  }
-
-  // 2. Margins at the kept parameters, and of the move from the reference snapshot.
   const auto* reference = recorder.reference();
   const MarginStats<Scalar> stats = margin_pass(data, w, b, reference ? &reference->w : nullptr,
                                                 reference ? reference->b : Scalar(0), threads);
@@ -384,18 +372,20 @@ Separation<typename Data::scalar_type> check_separation(
       out.kind = SeparationKind::quasi_complete;
     }
   }
-  if (out.detected) return out;
-  // Iterates that have settled: a minimiser, no probe needed.
-  if (reference && !(out.weight_growth > Scalar(1) + separation_probe_min_growth<Scalar>)) {
-    return out;
-  }
+  return reference;
+}
 
-  // 3. The Newton probe over all of X, where its Hessian is affordable.
+/// Rule 3 of logistic_neuron::Separation: the Newton probe from (w, b) over all of X, where its
+/// Hessian is affordable; fills `out`.
+template <class Data>
+void probe_evidence(const Data& data, const Vector<typename Data::scalar_type>& w,
+                    typename Data::scalar_type b, int threads,
+                    Separation<typename Data::scalar_type>& out) {
+  using Scalar = typename Data::scalar_type;
+  const Eigen::Index n = data.rows(), d = data.cols();
   const double hessian_work = static_cast<double>(n) * static_cast<double>(d + 1) *
                               static_cast<double>(d + 1);
-  if (d + 1 > separation_probe_max_features || hessian_work > separation_probe_max_work) {
-    return out;
-  }
+  if (d + 1 > separation_probe_max_features || hessian_work > separation_probe_max_work) return;
   const ProbeOutcome<Scalar> probe = newton_probe(data, w, b, threads);
   out.probe_steps = probe.steps;
   out.probe_misclassified = probe.misclassified;
@@ -411,6 +401,31 @@ Separation<typename Data::scalar_type> check_separation(
     out.detected = true;
     out.kind = SeparationKind::quasi_complete;
   }
+}
+
+/// The rule documented on logistic_neuron::Separation, for the parameters (w, b) a fit kept over
+/// the dataset, with the snapshots the recorder kept of its iterates: 1. overlap certified on a
+/// subsample (no separation); 2. the margins (margin_evidence); 3. where the iterates have not
+/// settled, the Newton probe (probe_evidence).
+template <class Data, class Recorder>
+Separation<typename Data::scalar_type> check_separation(
+    const Data& data, const Vector<typename Data::scalar_type>& w, typename Data::scalar_type b,
+    const Recorder& recorder, int threads) {
+  using Scalar = typename Data::scalar_type;
+  Separation<Scalar> out;
+  out.checked = true;
+  out.weight_norm = std::hypot(w.stableNorm(), b);  // ||(w, b)||
+  if (overlap_certified(data, w, b, out.subsample_rows)) {
+    out.overlap_certified = true;
+    return out;
+  }
+  const auto* reference = margin_evidence(data, w, b, recorder, threads, out);
+  if (out.detected) return out;
+  // Iterates that have settled: a minimiser, no probe needed.
+  if (reference && !(out.weight_growth > Scalar(1) + separation_probe_min_growth<Scalar>)) {
+    return out;
+  }
+  probe_evidence(data, w, b, threads, out);
   return out;
 }
 

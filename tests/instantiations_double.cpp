@@ -1,0 +1,5 @@
+// The heavy templates of the test files for double X, instantiated once (see instantiations.hpp).
+#include "instantiations.hpp"
+
+#define LOGISTIC_NEURON_TEST_DEFINE(Scalar, Order) LOGISTIC_NEURON_TEST_ROOTS(template, Scalar, Order)
+LOGISTIC_NEURON_TEST_DENSE_KINDS(LOGISTIC_NEURON_TEST_DEFINE, double)
