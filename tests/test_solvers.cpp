@@ -471,7 +471,8 @@ TEST_CASE_TEMPLATE("new options are validated with clear messages and nothing ch
   options = {};
   options.solver = static_cast<ln::Solver>(7);
   test_support::check_throws<std::invalid_argument>([&] { fit_with(options); },
-      {"LogisticNeuron::fit", "solver must be gradient_descent, newton, lbfgs or newton_cg", "7"});
+      {"LogisticNeuron::fit",
+       "solver must be gradient_descent, newton, lbfgs, newton_cg or coordinate_descent", "7"});
   options = {};
   options.class_weight = ln::ClassWeight<T>::given(T(-1), T(1));
   test_support::check_throws<std::invalid_argument>([&] { fit_with(options); },

@@ -6,6 +6,7 @@
 /// - io.hpp: the model file format (save, load); export.hpp: a model as dependency-free C++;
 /// - metrics.hpp: accuracy, log loss, ROC and the rest, in `logistic_neuron::metrics`;
 /// - inference.hpp: standard errors, p-values and the rest of a maximum-likelihood fit.
+/// - path.hpp: the elastic-net path (fit_path); cv.hpp: its cross-validation (cross_validate).
 ///
 /// \code
 /// #include <logistic_neuron/logistic_neuron.hpp>
@@ -17,8 +18,10 @@
 #pragma once
 
 #include "base/version.hpp"
+#include "cv.hpp"
 #include "export.hpp"
 #include "inference.hpp"
 #include "io.hpp"
 #include "metrics.hpp"
 #include "neuron.hpp"
+#include "path.hpp"

@@ -28,10 +28,16 @@ enum class Solver {
                      ///< for d up to a few thousand.
   lbfgs,             ///< Limited-memory BFGS (10 correction pairs) with a line search satisfying
                      ///< the strong Wolfe conditions. About one pass an iteration; O(d) memory.
-  newton_cg          ///< Truncated Newton: the Newton direction by conjugate gradients on
+  newton_cg,         ///< Truncated Newton: the Newton direction by conjugate gradients on
                      ///< Hessian-vector products (one pass each), never forming the Hessian, with
                      ///< a backtracking line search: what LIBLINEAR's primal solver does. O(n + d)
                      ///< memory, for d up to millions (sparse X).
+  coordinate_descent ///< Coordinate descent on the quadratic approximation of J (glmnet's and
+                     ///< newGLMNET's scheme): exact coordinate minimisation with soft
+                     ///< thresholding, so L1 weights are exactly 0; active sets; a line search on
+                     ///< J. Reads X by columns (dense of either order, sparse CSC; CSR is copied
+                     ///< into CSC), X in memory only; no standardize. An epoch is one sweep of
+                     ///< coordinate updates or one gradient pass. The solver of fit_path.
 };
 
 /// The most parameters (d + 1) Solver::newton accepts: its (d+1) x (d+1) Hessian then takes at
@@ -40,7 +46,8 @@ inline constexpr Eigen::Index newton_max_parameters = 5000;
 
 /// \brief The name of a Solver.
 /// \param solver the solver to name.
-/// \return "gradient_descent", "newton", "lbfgs" or "newton_cg" ("unknown" for a value
+/// \return "gradient_descent", "newton", "lbfgs", "newton_cg" or "coordinate_descent"
+///         ("unknown" for a value
 ///         outside the enumeration); a string literal, never null.
 inline const char* to_string(Solver solver) noexcept {
   switch (solver) {
@@ -48,6 +55,7 @@ inline const char* to_string(Solver solver) noexcept {
     case Solver::newton: return "newton";
     case Solver::lbfgs: return "lbfgs";
     case Solver::newton_cg: return "newton_cg";
+    case Solver::coordinate_descent: return "coordinate_descent";
   }
   return "unknown";
 }
@@ -134,7 +142,8 @@ struct FitOptions {
   /// Threads for the passes over X: 0 (the default) uses num_threads(). Must be >= 0. Results are
   /// bitwise identical whatever the thread count.
   int threads = 0;
-  /// The algorithm: gradient_descent (the default, the seed's), newton or lbfgs. Every solver
+  /// The algorithm: gradient_descent (the default, the seed's), newton, lbfgs, newton_cg or
+  /// coordinate_descent (see Solver). Every solver
   /// starts from the same point, honours tolerance, gradient_tolerance, max_epochs (counted in
   /// passes over X: every cost, gradient or Hessian evaluation, line-search trials included, is
   /// one epoch), on_epoch and the non-finite stop, and fills FitResult the same way. For newton
@@ -222,10 +231,12 @@ struct FitOptions {
                                   "disabled), got " + detail::to_text(gradient_tolerance));
     }
     if (solver != Solver::gradient_descent && solver != Solver::newton &&
-        solver != Solver::lbfgs && solver != Solver::newton_cg) {
+        solver != Solver::lbfgs && solver != Solver::newton_cg &&
+        solver != Solver::coordinate_descent) {
       throw std::invalid_argument(where +
-                                  "solver must be gradient_descent, newton, lbfgs or newton_cg, "
-                                  "got " + std::to_string(static_cast<int>(solver)));
+                                  "solver must be gradient_descent, newton, lbfgs, newton_cg or "
+                                  "coordinate_descent, got " +
+                                  std::to_string(static_cast<int>(solver)));
     }
     if (!detail::is_finite_bits(lambda) || !(lambda >= 0)) {
       throw std::invalid_argument(where + "lambda must be finite and >= 0, got " +
@@ -250,9 +261,13 @@ struct FitOptions {
     if (lambda > 0 && alpha > 0 &&
         (solver == Solver::newton || solver == Solver::lbfgs || solver == Solver::newton_cg)) {
       throw std::invalid_argument(where + "lambda * alpha > 0 (an L1 penalty) needs a solver that "
-                                  "handles it: gradient_descent (proximal steps); " +
-                                  std::string(to_string(solver)) + " needs a differentiable cost "
-                                  "(alpha = 0)");
+                                  "handles it: coordinate_descent or gradient_descent (proximal "
+                                  "steps); " + std::string(to_string(solver)) +
+                                  " needs a differentiable cost (alpha = 0)");
+    }
+    if (standardize && solver == Solver::coordinate_descent) {
+      throw std::invalid_argument(where + "Solver::coordinate_descent does not standardize; "
+                                  "expected standardize = false (scale the columns of X first)");
     }
     if (reduction != CostReduction::mean && reduction != CostReduction::sum) {
       throw std::invalid_argument(where + "reduction must be mean or sum, got " +

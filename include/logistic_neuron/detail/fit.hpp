@@ -11,6 +11,7 @@
 #include "../base/config.hpp"
 #include "../base/options.hpp"
 #include "../base/result.hpp"
+#include "coordinate_descent.hpp"
 #include "gradient_descent.hpp"
 #include "kernel.hpp"
 #include "lbfgs.hpp"
@@ -36,6 +37,7 @@ FitResult<typename ProblemT::Scalar> run_solver(const ProblemT& problem,
     case Solver::newton: return newton(problem, options, theta, observer);
     case Solver::lbfgs: return lbfgs(problem, options, theta, observer);
     case Solver::newton_cg: return newton_cg(problem, options, theta, observer);
+    case Solver::coordinate_descent:  // dispatched by fit_data, on X's columns
     case Solver::gradient_descent: break;
   }
   return gradient_descent(problem, options, theta, observer);
@@ -89,6 +91,9 @@ FitResult<typename Data::scalar_type> fit_data(const Data& data,
                                                typename Data::scalar_type& b) {
   using Scalar = typename Data::scalar_type;
   require_fit_shape("LogisticNeuron::fit", options, data.cols());
+  if (options.solver == Solver::coordinate_descent) {
+    return coordinate_descent_fit(data, options, threads, w, b);
+  }
   const Coordinates coordinates = coordinates_for(options);
   std::optional<Scaling<Scalar>> scaling;
   if (coordinates == Coordinates::standardized || coordinates == Coordinates::preconditioned) {

@@ -1,0 +1,742 @@
+/// \file coordinate_descent.hpp
+/// \brief Coordinate descent on the quadratic approximation of J, with active sets and warm
+/// starts (glmnet's and newGLMNET's scheme), for the elastic net; the column views it reads X
+/// through (internal).
+///
+/// The problem, with sw_i = s_i / S (mean cost) or s_i (sum), y_i in {0, 1}, z = X w + b:
+///   J(w, b) = sum_i sw_i [softplus(z_i) - y_i z_i] + sum_j (ridge_j / 2) w_j^2 + lasso_j |w_j|
+/// Outer (Newton) iteration at (w, b): p_i = sigmoid(z_i), v_i = sw_i p_i (1 - p_i),
+/// r_i = sw_i (y_i - p_i); the quadratic model of the data term in a step (dw, db), with
+/// dz = X dw + db, is  -sum_i r_i dz_i + (1/2) sum_i v_i dz_i^2.  Coordinate descent minimises
+/// the model plus the penalty exactly one coordinate at a time, keeping the model's residual
+/// rho_i = r_i - v_i dz_i up to date:
+///   c_j = sum_i x_ij rho_i,  xv_j = sum_i v_i x_ij^2,
+///   w_j <- soft_threshold(xv_j w_j + c_j, lasso_j) / (xv_j + ridge_j)     (exact zeros)
+///   b   <- b + sum_i rho_i / sum_i v_i                                     (unpenalised)
+/// sweeping the working set W (the features ever non-zero, those the strong rule or a KKT
+/// violation let in, the unpenalised ones) once, then its non-zero members until they settle,
+/// then W again, until no coordinate of W moves by more than the inner tolerance. A backtracking
+/// line search on J along the step (Armijo, with newGLMNET's decrease
+/// Delta = -r . dz + P(w + dw) - P(w)) keeps J falling. Then one pass over all columns computes
+/// the gradient g_j = -sum_i x_ij r_i at the new point and the KKT residual of every coordinate:
+/// |g_j + ridge_j w_j + lasso_j sign(w_j)| where w_j != 0, max(|g_j| - lasso_j, 0) where
+/// w_j = 0, |sum_i r_i| for the bias. Features outside W that violate it join W. The solve ends
+/// when the largest residual is <= the tolerance (the true optimality condition of J, not a
+/// change in the iterates), when a step no longer changes anything (rounding), or at the cap of
+/// passes. One pass is one sweep of coordinate updates (over W or its non-zero part) or one
+/// gradient pass, as glmnet counts them.
+///
+/// Column access: dense X column-major reads each column as a contiguous vector; dense X
+/// row-major reads it with the row stride (no copy; slower, every entry of a column is on its
+/// own cache line). Sparse X is read by columns (CSC) directly; CSR X is copied once into CSC
+/// (O(nnz) memory) by the callers, which say so.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <Eigen/Core>
+#include <Eigen/SparseCore>
+
+#include "../base/config.hpp"
+#include "../base/options.hpp"
+#include "../base/result.hpp"
+#include "dense.hpp"
+#include "gradient_descent.hpp"
+#include "logistic.hpp"
+#include "problem.hpp"
+#include "progress.hpp"
+#include "separation.hpp"
+#include "sparse.hpp"
+
+namespace logistic_neuron {
+namespace detail {
+
+/// Dense X read by columns: x_ij = data[i row_step + j col_step].
+template <class Scalar>
+class DenseColumns {
+ public:
+  using scalar_type = Scalar;
+
+  DenseColumns(const Scalar* data, Eigen::Index rows, Eigen::Index cols, Eigen::Index row_step,
+               Eigen::Index col_step) noexcept
+      : m_data(data), m_rows(rows), m_cols(cols), m_row_step(row_step), m_col_step(col_step) {}
+
+  /// The columns of a dense Eigen matrix (or Ref) with unit inner stride.
+  template <class Matrix>
+  static DenseColumns of(const Matrix& X) noexcept {
+    if constexpr (Matrix::IsRowMajor) {
+      return DenseColumns(X.data(), X.rows(), X.cols(), X.outerStride(), 1);
+    } else {
+      return DenseColumns(X.data(), X.rows(), X.cols(), 1, X.outerStride());
+    }
+  }
+
+  Eigen::Index rows() const noexcept { return m_rows; }
+  Eigen::Index cols() const noexcept { return m_cols; }
+
+  /// sum_i x_ij u_i.
+  Accum<Scalar> dot(Eigen::Index j, const Scalar* u) const {
+    const Scalar* x = m_data + j * m_col_step;
+    if (m_row_step == 1) {
+      // In Accum (double for float): a float sum of n products loses n eps of the gradient.
+      const Eigen::Map<const Vector<Scalar>> u_map(u, m_rows);
+      if constexpr (std::is_same_v<Scalar, Accum<Scalar>>) return column(x).dot(u_map);
+      return column(x).template cast<Accum<Scalar>>().dot(u_map.template cast<Accum<Scalar>>());
+    }
+    Accum<Scalar> sum = 0;
+    for (Eigen::Index i = 0; i < m_rows; ++i) sum += Accum<Scalar>(x[i * m_row_step]) * u[i];
+    return sum;
+  }
+
+  /// sum_i v_i x_ij^2.
+  Accum<Scalar> weighted_square(Eigen::Index j, const Scalar* v) const {
+    const Scalar* x = m_data + j * m_col_step;
+    if (m_row_step == 1) {
+      const auto c = column(x).array().template cast<Accum<Scalar>>();
+      return (c * c * Eigen::Map<const Vector<Scalar>>(v, m_rows).array().template cast<Accum<Scalar>>())
+          .sum();
+    }
+    Accum<Scalar> sum = 0;
+    for (Eigen::Index i = 0; i < m_rows; ++i) {
+      const Accum<Scalar> xi = x[i * m_row_step];
+      sum += xi * xi * v[i];
+    }
+    return sum;
+  }
+
+  /// rho -= delta (v o x_j) and dz += delta x_j.
+  void update(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho, Scalar* dz) const {
+    const Scalar* x = m_data + j * m_col_step;
+    if (m_row_step == 1) {
+      const auto c = column(x).array();
+      Eigen::Map<Vector<Scalar>>(rho, m_rows).array() -=
+          delta * c * Eigen::Map<const Vector<Scalar>>(v, m_rows).array();
+      Eigen::Map<Vector<Scalar>>(dz, m_rows).array() += delta * c;
+      return;
+    }
+    for (Eigen::Index i = 0; i < m_rows; ++i) {
+      const Scalar xi = x[i * m_row_step];
+      rho[i] -= delta * v[i] * xi;
+      dz[i] += delta * xi;
+    }
+  }
+
+  /// z += a x_j.
+  void add_to(Eigen::Index j, Scalar a, Scalar* z) const {
+    const Scalar* x = m_data + j * m_col_step;
+    for (Eigen::Index i = 0; i < m_rows; ++i) z[i] += a * x[i * m_row_step];
+  }
+
+  /// True when column j takes one value on the rows with u_i > 0 (or has no such rows).
+  bool constant_on(Eigen::Index j, const Scalar* u) const {
+    const Scalar* x = m_data + j * m_col_step;
+    bool seen = false;
+    Scalar first = 0;
+    for (Eigen::Index i = 0; i < m_rows; ++i) {
+      if (!(u[i] > 0)) continue;
+      const Scalar xi = x[i * m_row_step];
+      if (!seen) {
+        first = xi;
+        seen = true;
+      } else if (xi != first) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+ private:
+  Eigen::Map<const Vector<Scalar>> column(const Scalar* x) const {
+    return Eigen::Map<const Vector<Scalar>>(x, m_rows);
+  }
+
+  const Scalar* m_data;
+  Eigen::Index m_rows, m_cols, m_row_step, m_col_step;
+};
+
+/// Sparse X compressed by columns (CSC), read column by column: a view of the arrays.
+template <class Scalar, class StorageIndex>
+class SparseColumns {
+ public:
+  using scalar_type = Scalar;
+
+  /// \param counts the entries per column of an uncompressed matrix, or null.
+  SparseColumns(Eigen::Index rows, Eigen::Index cols, const StorageIndex* outer,
+                const StorageIndex* inner, const Scalar* values, const StorageIndex* counts) noexcept
+      : m_rows(rows), m_cols(cols), m_outer(outer), m_inner(inner), m_values(values),
+        m_counts(counts) {}
+
+  /// The columns of a column-major Eigen sparse matrix (or Map of one).
+  template <class Matrix>
+  static SparseColumns of(const Matrix& X) noexcept {
+    return SparseColumns(X.rows(), X.cols(), X.outerIndexPtr(), X.innerIndexPtr(), X.valuePtr(),
+                         X.isCompressed() ? nullptr : X.innerNonZeroPtr());
+  }
+
+  Eigen::Index rows() const noexcept { return m_rows; }
+  Eigen::Index cols() const noexcept { return m_cols; }
+
+  /// sum_i x_ij u_i.
+  Accum<Scalar> dot(Eigen::Index j, const Scalar* u) const {
+    Accum<Scalar> sum = 0;
+    for (Eigen::Index k = begin(j), e = end(j); k < e; ++k) {
+      sum += Accum<Scalar>(m_values[k]) * u[m_inner[k]];
+    }
+    return sum;
+  }
+
+  /// sum_i v_i x_ij^2.
+  Accum<Scalar> weighted_square(Eigen::Index j, const Scalar* v) const {
+    Accum<Scalar> sum = 0;
+    for (Eigen::Index k = begin(j), e = end(j); k < e; ++k) {
+      const Accum<Scalar> x = m_values[k];
+      sum += x * x * v[m_inner[k]];
+    }
+    return sum;
+  }
+
+  /// rho -= delta (v o x_j) and dz += delta x_j.
+  void update(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho, Scalar* dz) const {
+    for (Eigen::Index k = begin(j), e = end(j); k < e; ++k) {
+      const Eigen::Index i = m_inner[k];
+      rho[i] -= delta * v[i] * m_values[k];
+      dz[i] += delta * m_values[k];
+    }
+  }
+
+  /// z += a x_j.
+  void add_to(Eigen::Index j, Scalar a, Scalar* z) const {
+    for (Eigen::Index k = begin(j), e = end(j); k < e; ++k) z[m_inner[k]] += a * m_values[k];
+  }
+
+  /// True when column j takes one value on the rows with u_i > 0: implicit zeros count, so
+  /// only a column that is empty on them, or stored and equal on every one of them, is.
+  bool constant_on(Eigen::Index j, const Scalar* u) const {
+    Eigen::Index stored = 0, weighted = 0;
+    bool seen = false;
+    Scalar first = 0;
+    for (Eigen::Index k = begin(j), e = end(j); k < e; ++k) {
+      if (!(u[m_inner[k]] > 0)) continue;
+      ++stored;
+      if (!seen) {
+        first = m_values[k];
+        seen = true;
+      } else if (m_values[k] != first) {
+        return false;
+      }
+    }
+    if (stored == 0) return true;
+    for (Eigen::Index i = 0; i < m_rows; ++i) weighted += u[i] > 0 ? 1 : 0;
+    return stored == weighted || first == Scalar(0);
+  }
+
+ private:
+  Eigen::Index begin(Eigen::Index j) const noexcept { return m_outer[j]; }
+  Eigen::Index end(Eigen::Index j) const noexcept {
+    return m_counts ? Eigen::Index(m_outer[j]) + m_counts[j] : Eigen::Index(m_outer[j + 1]);
+  }
+
+  Eigen::Index m_rows, m_cols;
+  const StorageIndex* m_outer;
+  const StorageIndex* m_inner;
+  const Scalar* m_values;
+  const StorageIndex* m_counts;
+};
+
+/// The elastic-net penalty of one solve: sum_j (ridge_j / 2) w_j^2 + lasso_j |w_j|; frozen
+/// features (frozen_j != 0) stay at 0; the bias is fitted or stays 0.
+template <class Scalar>
+struct CdPenalty {
+  Vector<Scalar> ridge;                ///< ridge_j >= 0
+  Vector<Scalar> lasso;                ///< lasso_j >= 0
+  std::vector<unsigned char> frozen;   ///< empty, or one flag per feature
+  bool fit_intercept = true;
+
+  bool is_frozen(Eigen::Index j) const noexcept {
+    return !frozen.empty() && frozen[static_cast<std::size_t>(j)] != 0;
+  }
+  /// P(w).
+  Accum<Scalar> value(const Vector<Scalar>& w) const {
+    Accum<Scalar> sum = 0;
+    for (Eigen::Index j = 0; j < w.size(); ++j) {
+      if (w[j] == 0) continue;
+      const Accum<Scalar> wj = w[j];
+      sum += Accum<Scalar>(ridge[j]) / 2 * wj * wj + Accum<Scalar>(lasso[j]) * std::abs(wj);
+    }
+    return sum;
+  }
+};
+
+/// How a solve ended.
+enum class CdStatus {
+  converged,   ///< every KKT residual <= the tolerance
+  stalled,     ///< a step changed nothing (J at its minimum to rounding), or the line search
+               ///< found no decrease
+  max_passes,  ///< the cap of passes
+  stopped,     ///< the caller's callback asked to stop
+  non_finite   ///< J turned non-finite at the start
+};
+
+/// Coordinate descent over the columns of X (DenseColumns or SparseColumns) with labels y in
+/// {0, 1} and weights sw (see the file comment). Keeps its point (w, b, z) and working set
+/// between solves: warm starts along a path.
+template <class Columns>
+class CoordinateDescent {
+ public:
+  using Scalar = typename Columns::scalar_type;
+  using Acc = Accum<Scalar>;
+
+  /// \param X the columns (must outlive the solver), \param y the labels in {0, 1},
+  /// \param sw the per-sample weights of the loss (s_i / S for the mean cost).
+  CoordinateDescent(const Columns& X, Vector<Scalar> y, Vector<Scalar> sw)
+      : m_X(X), m_y(std::move(y)), m_sw(std::move(sw)), m_n(X.rows()), m_d(X.cols()),
+        m_in_set(static_cast<std::size_t>(X.cols()), 0) {
+    m_w = Vector<Scalar>::Zero(m_d);
+    m_z = Vector<Scalar>::Zero(m_n);
+    m_gradient = Vector<Acc>::Zero(m_d);
+  }
+
+  /// Moves to (w, b): z = X w + b (one pass over the non-zero columns), p, v, r and the loss.
+  void start(const Vector<Scalar>& w, Scalar b) {
+    m_w = w;
+    m_b = b;
+    m_z.setConstant(b);
+    for (Eigen::Index j = 0; j < m_d; ++j) {
+      if (w[j] != 0) m_X.add_to(j, w[j], m_z.data());
+    }
+    refresh();
+    m_gradient_valid = false;
+  }
+
+  /// Puts feature j into the working set.
+  void include(Eigen::Index j) {
+    if (m_in_set[static_cast<std::size_t>(j)]) return;
+    m_in_set[static_cast<std::size_t>(j)] = 1;
+    m_set.push_back(j);
+  }
+  bool included(Eigen::Index j) const { return m_in_set[static_cast<std::size_t>(j)] != 0; }
+
+  const Vector<Scalar>& weights() const noexcept { return m_w; }
+  Scalar bias() const noexcept { return m_b; }
+  /// z = X w + b at the current point.
+  const Vector<Scalar>& logits() const noexcept { return m_z; }
+  /// The data term's gradient dJ/dw_j = -sum_i x_ij r_i at the current point (after a solve,
+  /// or gradient()).
+  const Vector<Acc>& data_gradient() {
+    if (!m_gradient_valid) full_gradient();
+    return m_gradient;
+  }
+  /// dJ/db of the data term: -sum_i r_i.
+  Acc bias_gradient() const { return -m_r.template cast<Acc>().sum(); }
+  /// sum_i sw_i [softplus(z_i) - y_i z_i] at the current point.
+  Acc loss() const noexcept { return m_loss; }
+  /// Passes over X so far (sweeps and gradient passes).
+  Eigen::Index passes() const noexcept { return m_passes; }
+
+  /// The largest KKT residual at the current point (see the file comment), frozen features
+  /// excluded; the gradient must be current.
+  Acc kkt_residual(const CdPenalty<Scalar>& penalty) const {
+    Acc worst = penalty.fit_intercept ? std::abs(bias_gradient()) : Acc(0);
+    for (Eigen::Index j = 0; j < m_d; ++j) {
+      if (penalty.is_frozen(j)) continue;
+      worst = std::max(worst, residual(penalty, j));
+    }
+    return worst;
+  }
+
+  /// The subgradient of J of least norm (d + 1 entries, the bias last); gradient current.
+  Vector<Scalar> minimum_subgradient(const CdPenalty<Scalar>& penalty) const {
+    Vector<Scalar> s(m_d + 1);
+    for (Eigen::Index j = 0; j < m_d; ++j) {
+      const Acc smooth = m_gradient[j] + Acc(penalty.ridge[j]) * m_w[j];
+      const Acc t = penalty.lasso[j];
+      s[j] = penalty.is_frozen(j) ? Scalar(0)
+             : m_w[j] > 0         ? static_cast<Scalar>(smooth + t)
+             : m_w[j] < 0         ? static_cast<Scalar>(smooth - t)
+                                  : static_cast<Scalar>(soft_threshold(smooth, t));
+    }
+    s[m_d] = penalty.fit_intercept ? static_cast<Scalar>(bias_gradient()) : Scalar(0);
+    return s;
+  }
+
+  /// Minimises J with `penalty` from the current point, until every KKT residual is <=
+  /// tolerance (see the file comment) or the passes reach max_passes. on_iterate(*this) is
+  /// called at the start and after every outer iteration; it returns true to stop. With
+  /// check_all, every outer iteration ends with the gradient of every feature (for callers that
+  /// report it); else only the working set's, and all features are checked when the working set
+  /// satisfies its KKT conditions (glmnet's order: one full pass a lambda, as a rule).
+  template <class OnIterate>
+  CdStatus solve(const CdPenalty<Scalar>& penalty, Acc tolerance, Eigen::Index max_passes,
+                 const OnIterate& on_iterate, bool check_all = true) {
+    if (!m_gradient_valid) full_gradient();
+    if (!is_finite_bits(m_loss)) return CdStatus::non_finite;
+    Acc kkt = admit_violators(penalty);
+    if (on_iterate(*this)) return CdStatus::stopped;
+    // The residual stops falling only at rounding level: three outer iterations without a new
+    // best end the solve.
+    Acc best = kkt;
+    int without_progress = 0;
+    for (;;) {
+      if (kkt <= tolerance) return CdStatus::converged;
+      if (m_passes >= max_passes) return CdStatus::max_passes;
+      const Acc inner = std::max(tolerance / 2, kkt / 100);
+      if (!newton_step(penalty, inner, max_passes)) return CdStatus::stalled;
+      const std::size_t set_size = m_set.size();
+      if (check_all) {
+        full_gradient();
+        kkt = admit_violators(penalty);
+      } else {
+        kkt = working_set_residual(penalty);
+        if (kkt <= tolerance) {
+          full_gradient();
+          kkt = admit_violators(penalty);
+        }
+      }
+      if (on_iterate(*this)) return CdStatus::stopped;
+      if (kkt < best || m_set.size() != set_size) {  // progress, or a larger working set
+        best = kkt;
+        without_progress = 0;
+      } else if (++without_progress >= 3) {
+        if (!m_gradient_valid) {
+          full_gradient();
+          kkt = admit_violators(penalty);
+        }
+        return kkt <= tolerance ? CdStatus::converged : CdStatus::stalled;
+      }
+    }
+  }
+
+ private:
+  /// Coordinate j's KKT residual.
+  Acc residual(const CdPenalty<Scalar>& penalty, Eigen::Index j) const {
+    const Acc smooth = m_gradient[j] + Acc(penalty.ridge[j]) * m_w[j];
+    const Acc t = penalty.lasso[j];
+    if (m_w[j] > 0) return std::abs(smooth + t);
+    if (m_w[j] < 0) return std::abs(smooth - t);
+    return std::max(std::abs(smooth) - t, Acc(0));
+  }
+
+  /// Adds the features outside the working set whose KKT condition fails; returns the largest
+  /// residual.
+  Acc admit_violators(const CdPenalty<Scalar>& penalty) {
+    Acc worst = penalty.fit_intercept ? std::abs(bias_gradient()) : Acc(0);
+    for (Eigen::Index j = 0; j < m_d; ++j) {
+      if (penalty.is_frozen(j)) continue;
+      const Acc res = residual(penalty, j);
+      if (res > 0 && !included(j)) include(j);
+      worst = std::max(worst, res);
+    }
+    return worst;
+  }
+
+  /// p_i, v_i = sw_i p_i (1 - p_i), r_i = sw_i (y_i - p_i) and the loss at z.
+  void refresh() {
+    m_v.resize(m_n);
+    m_r.resize(m_n);
+    Acc loss = 0;
+    for (Eigen::Index i = 0; i < m_n; ++i) {
+      const Scalar z = m_z[i];
+      const Scalar p = sigmoid(z);
+      const Scalar root = hessian_root(z);  // sqrt(p (1 - p)) without cancellation
+      m_v[i] = m_sw[i] * root * root;
+      m_r[i] = m_sw[i] * (m_y[i] - p);
+      if (m_sw[i] != 0) loss += Acc(m_sw[i]) * sample_loss(z, m_y[i]);
+    }
+    m_loss = loss;
+  }
+
+  /// softplus(z) - y z, without overflow or cancellation.
+  static Acc sample_loss(Scalar z, Scalar y) { return softplus(y > 0 ? -z : z); }
+
+  /// g_j = -sum_i x_ij r_i for the working set only (the rest goes stale); returns its largest
+  /// KKT residual (and the bias's). One pass over the working set's columns.
+  Acc working_set_residual(const CdPenalty<Scalar>& penalty) {
+    Acc worst = penalty.fit_intercept ? std::abs(bias_gradient()) : Acc(0);
+    for (const Eigen::Index j : m_set) {
+      if (penalty.is_frozen(j)) continue;
+      m_gradient[j] = -m_X.dot(j, m_r.data());
+      worst = std::max(worst, residual(penalty, j));
+    }
+    m_gradient_valid = false;
+    ++m_passes;
+    return worst;
+  }
+
+  /// g_j = -sum_i x_ij r_i for every feature: one pass.
+  void full_gradient() {
+    for (Eigen::Index j = 0; j < m_d; ++j) m_gradient[j] = -m_X.dot(j, m_r.data());
+    m_gradient_valid = true;
+    ++m_passes;
+  }
+
+  /// One sweep of coordinate updates over `features` and the bias; returns the largest
+  /// (curvature_j + ridge_j) |delta_j| (the model's residual the update removed).
+  ///
+  /// With a bias the features are centred implicitly at their v-weighted means
+  /// m_j = sum_i v_i x_ij / sum_i v_i (as glmnet centres them): a step delta on w_j moves the
+  /// bias by -m_j delta, so z moves by delta (x_j - m_j), which is v-orthogonal to the bias's
+  /// direction. A column with a large mean then no longer crawls against the bias. The model
+  /// residual is rho = rhohat - shift v, with rhohat = r - v o (X dw) updated sparsely and
+  /// shift = db the bias's total move; then
+  ///   c_j = sum_i (x_ij - m_j) rho_i = x_j . rhohat - m_j sum(rhohat),
+  ///   curvature_j = sum_i v_i (x_ij - m_j)^2 = xv_j - m_j sum_i v_i x_ij,
+  ///   the bias's step: sum(rho) / sum(v) = (sum(rhohat) - shift sum(v)) / sum(v).
+  Acc sweep(const std::vector<Eigen::Index>& features, const CdPenalty<Scalar>& penalty) {
+    Acc largest = 0;
+    for (const Eigen::Index j : features) {
+      const std::size_t k = static_cast<std::size_t>(j);
+      const Acc curvature = m_xv[k];
+      const Acc denominator = curvature + Acc(penalty.ridge[j]);
+      if (!(denominator > 0)) continue;  // an empty (or constant) column: w_j stays
+      const Acc c = m_X.dot(j, m_rho.data()) - m_mean[k] * m_rho_sum;
+      const Scalar wj = m_w[j];
+      const Scalar next = static_cast<Scalar>(
+          soft_threshold<Acc>(curvature * wj + c, Acc(penalty.lasso[j])) / denominator);
+      if (next == wj) continue;
+      const Scalar delta = next - wj;
+      m_w[j] = next;
+      m_X.update(j, delta, m_v.data(), m_rho.data(), m_dz.data());
+      m_rho_sum -= Acc(delta) * m_xv_sum[k];
+      m_shift -= m_mean[k] * Acc(delta);
+      largest = std::max(largest, denominator * std::abs(Acc(delta)));
+    }
+    if (penalty.fit_intercept && m_v_sum > 0) {
+      const Acc delta = (m_rho_sum - m_shift * m_v_sum) / m_v_sum;
+      m_shift += delta;
+      largest = std::max(largest, m_v_sum * std::abs(delta));
+    }
+    ++m_passes;
+    return largest;
+  }
+
+  /// The working set's non-zero and unpenalised features.
+  std::vector<Eigen::Index> active(const CdPenalty<Scalar>& penalty) const {
+    std::vector<Eigen::Index> out;
+    for (const Eigen::Index j : m_set) {
+      if (m_w[j] != 0 || penalty.lasso[j] == 0) out.push_back(j);
+    }
+    return out;
+  }
+
+  /// Minimises the quadratic model over the working set to `inner`, then line-searches J
+  /// along the step and moves there. Returns false when no step was taken.
+  bool newton_step(const CdPenalty<Scalar>& penalty, Acc inner, Eigen::Index max_passes) {
+    m_rho = m_r;
+    m_dz = Vector<Scalar>::Zero(m_n);
+    m_v_sum = m_v.template cast<Acc>().sum();
+    m_rho_sum = m_r.template cast<Acc>().sum();
+    m_shift = 0;
+    m_xv.assign(static_cast<std::size_t>(m_d), Acc(0));
+    m_xv_sum.assign(static_cast<std::size_t>(m_d), Acc(0));
+    m_mean.assign(static_cast<std::size_t>(m_d), Acc(0));
+    std::vector<Eigen::Index> set;
+    for (const Eigen::Index j : m_set) {
+      if (penalty.is_frozen(j)) continue;
+      set.push_back(j);
+      const std::size_t k = static_cast<std::size_t>(j);
+      const Acc square = m_X.weighted_square(j, m_v.data());
+      if (penalty.fit_intercept && m_v_sum > 0) {
+        m_xv_sum[k] = m_X.dot(j, m_v.data());
+        m_mean[k] = m_xv_sum[k] / m_v_sum;
+        m_xv[k] = std::max(square - m_mean[k] * m_xv_sum[k], Acc(0));
+      } else {
+        m_xv[k] = square;
+      }
+    }
+    const Vector<Scalar> w_old = m_w;
+    const Scalar b_old = m_b;
+    const Acc penalty_old = penalty.value(m_w);
+    for (;;) {
+      if (!(sweep(set, penalty) > inner) || m_passes >= max_passes) break;
+      std::vector<Eigen::Index> nonzero = active(penalty);
+      while (m_passes < max_passes && sweep(nonzero, penalty) > inner) {
+      }
+    }
+    return line_search(penalty, w_old, b_old, penalty_old);
+  }
+
+  /// Backtracking on J(old + t step), t = 1, 1/2, ...: accepts the first t with
+  /// J(t) - J(0) <= 1e-3 t Delta (+ rounding), Delta = -r . dz + P(w_new) - P(w_old) < 0.
+  bool line_search(const CdPenalty<Scalar>& penalty, const Vector<Scalar>& w_old, Scalar b_old,
+                   Acc penalty_old) {
+    // The bias moved by the sweeps' shift; dz = X dw + shift.
+    m_b = static_cast<Scalar>(Acc(b_old) + m_shift);
+    m_dz.array() += static_cast<Scalar>(m_shift);
+    const Vector<Scalar> step = m_w - w_old;
+    const Scalar b_step = m_b - b_old;
+    if (step.isZero(0) && b_step == 0) return false;
+    const Acc J0 = m_loss + penalty_old;
+    const Acc decrease = -m_r.template cast<Acc>().dot(m_dz.template cast<Acc>()) +
+                         penalty.value(m_w) - penalty_old;
+    const Acc slack = Acc(16) * std::numeric_limits<Scalar>::epsilon() * std::abs(J0);
+    Vector<Scalar> z(m_n);
+    Scalar t = 1;
+    for (int trial = 0; trial < 40; ++trial, t /= 2) {
+      const Vector<Scalar> w = trial == 0 ? m_w : Vector<Scalar>(w_old + t * step);
+      Acc loss = 0;
+      for (Eigen::Index i = 0; i < m_n; ++i) {
+        z[i] = m_z[i] + t * m_dz[i];
+        if (m_sw[i] != 0) loss += Acc(m_sw[i]) * sample_loss(z[i], m_y[i]);
+      }
+      const Acc J = loss + penalty.value(w);
+      if (is_finite_bits(J) && J - J0 <= Acc(1e-3) * Acc(t) * std::min(decrease, Acc(0)) + slack) {
+        if (w == w_old && (trial == 0 ? m_b : b_old + t * b_step) == b_old) break;
+        m_w = w;
+        m_b = trial == 0 ? m_b : b_old + t * b_step;
+        m_z.swap(z);
+        refresh();
+        m_gradient_valid = false;
+        return true;
+      }
+    }
+    m_w = w_old;
+    m_b = b_old;
+    return false;
+  }
+
+  const Columns& m_X;
+  Vector<Scalar> m_y, m_sw;
+  Eigen::Index m_n, m_d;
+  Vector<Scalar> m_w;
+  Scalar m_b = 0;
+  Vector<Scalar> m_z, m_v, m_r, m_rho, m_dz;
+  Vector<Acc> m_gradient;
+  bool m_gradient_valid = false;
+  Acc m_loss = 0;
+  Acc m_v_sum = 0;
+  Acc m_rho_sum = 0;  // sum_i rhohat_i
+  Acc m_shift = 0;    // the bias's move in this outer iteration
+  std::vector<Acc> m_xv;      // curvature_j (centred with a bias)
+  std::vector<Acc> m_xv_sum;  // sum_i v_i x_ij
+  std::vector<Acc> m_mean;    // m_j
+  std::vector<unsigned char> m_in_set;
+  std::vector<Eigen::Index> m_set;
+  Eigen::Index m_passes = 0;
+};
+
+/// Calls f(columns) with the columns of dense X (a view: column-major contiguous, row-major
+/// strided).
+template <class Scalar, int Order, class F>
+decltype(auto) with_columns(const DenseX<Scalar, Order>& X, F&& f) {
+  return f(DenseColumns<Scalar>::of(X.matrix()));
+}
+
+/// Calls f(columns) with the columns of sparse X: a CSC copy of its entries (O(nnz) memory;
+/// LogisticNeuron::fit sees X only through its kind, whose arrays it does not view by columns).
+template <class Scalar, int Order, class StorageIndex, class F>
+decltype(auto) with_columns(const SparseX<Scalar, Order, StorageIndex>& X, F&& f) {
+  std::vector<Eigen::Triplet<Scalar, StorageIndex>> entries;
+  entries.reserve(static_cast<std::size_t>(X.entries()));
+  X.for_entries(0, X.rows(), [&](Eigen::Index i, Eigen::Index j, Scalar x) {
+    entries.emplace_back(static_cast<StorageIndex>(i), static_cast<StorageIndex>(j), x);
+  });
+  Eigen::SparseMatrix<Scalar, Eigen::ColMajor, StorageIndex> csc(X.rows(), X.cols());
+  csc.setFromTriplets(entries.begin(), entries.end());
+  return f(SparseColumns<Scalar, StorageIndex>::of(csc));
+}
+
+/// The elastic-net penalty of FitOptions as coordinate descent takes it (on w itself).
+template <class Scalar>
+CdPenalty<Scalar> cd_penalty_of(const FitOptions<Scalar>& options, Eigen::Index d) {
+  PenaltySpec<Scalar> spec = penalty_of(options, d);
+  CdPenalty<Scalar> penalty;
+  penalty.ridge = std::move(spec.ridge);
+  penalty.lasso = spec.lasso.size() ? std::move(spec.lasso) : Vector<Scalar>(Vector<Scalar>::Zero(d));
+  penalty.fit_intercept = spec.fit_intercept;
+  return penalty;
+}
+
+/// Solver::coordinate_descent for LogisticNeuron::fit on one in-memory piece of rows: epochs
+/// are passes (sweeps and gradient passes); each outer iteration is an accepted iterate
+/// (on_epoch, cost_history, the tolerance rule on J, gradient_tolerance on the least-norm
+/// subgradient with respect to (w, b)); it also stops converged when an outer step changes
+/// nothing or the subgradient stops falling (the optimum to rounding).
+template <class Data, class Piece, class Columns>
+FitResult<typename Data::scalar_type> coordinate_descent_piece(
+    const Data& data, const Piece& piece, const Columns& columns,
+    const FitOptions<typename Data::scalar_type>& options, int threads,
+    Vector<typename Data::scalar_type>& w, typename Data::scalar_type& b) {
+  using Scalar = typename Data::scalar_type;
+  const Eigen::Index n = data.rows(), d = data.cols();
+  const Accum<Scalar> scale =
+      options.reduction == CostReduction::mean ? Accum<Scalar>(1) / data.total_weight() : Accum<Scalar>(1);
+  Vector<Scalar> y(n), sw(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    y[i] = piece.sign[i] < 0 ? Scalar(1) : Scalar(0);  // t_i = 1 - 2 y_i
+    sw[i] = static_cast<Scalar>(scale * (piece.weight ? Accum<Scalar>(piece.weight[i]) : Accum<Scalar>(1)));
+  }
+  const CdPenalty<Scalar> penalty = cd_penalty_of(options, d);
+  // The separation check observes the iterates as a Problem in unscaled coordinates: theta = (w, b).
+  const Problem<Data> problem(data, penalty_of(options, d), options.reduction, threads,
+                              Coordinates::unscaled, nullptr);
+  const bool check = options.l2 == 0 && options.check_separation;
+  SeparationRecorder<Problem<Data>> recorder(problem);
+  Progress<Scalar> progress(options, check ? &recorder : nullptr);
+  if (!options.fit_intercept) b = 0;
+  CoordinateDescent<Columns> solver(columns, std::move(y), std::move(sw));
+  solver.start(w, b);
+  for (Eigen::Index j = 0; j < d; ++j) {
+    if (w[j] != 0 || penalty.lasso[j] == 0) solver.include(j);
+  }
+  Vector<Scalar> theta(d + 1);
+  bool stopped_by_rule = false;
+  const CdStatus status = solver.solve(
+      penalty, Accum<Scalar>(options.gradient_tolerance), options.max_epochs,
+      [&](auto& state) {
+        progress.result().epochs = state.passes();
+        const Scalar J = static_cast<Scalar>(state.loss() + penalty.value(state.weights()));
+        theta.head(d) = state.weights();
+        theta[d] = state.bias();
+        if (!is_finite_bits(J)) return false;
+        stopped_by_rule = progress.accept(J, state.minimum_subgradient(penalty), Scalar(1), theta);
+        return stopped_by_rule;
+      });
+  progress.result().epochs = solver.passes();
+  if (!stopped_by_rule) {
+    progress.stop(status == CdStatus::max_passes   ? StopReason::max_epochs
+                  : status == CdStatus::non_finite ? StopReason::non_finite
+                                                   : StopReason::converged);
+  }
+  if (status != CdStatus::non_finite) {
+    w = solver.weights();
+    b = solver.bias();
+  }
+  FitResult<Scalar> result = progress.result();
+  if (check) result.separation = check_separation(data, w, b, recorder, threads);
+  return result;
+}
+
+/// Solver::coordinate_descent over a dataset held in this process's memory as one piece.
+/// \throws std::invalid_argument naming LogisticNeuron::fit for X spread over processes or
+/// streamed in pieces.
+template <class Data>
+FitResult<typename Data::scalar_type> coordinate_descent_fit(
+    const Data& data, const FitOptions<typename Data::scalar_type>& options, int threads,
+    Vector<typename Data::scalar_type>& w, typename Data::scalar_type& b) {
+  using Scalar = typename Data::scalar_type;
+  const std::string refusal =
+      "LogisticNeuron::fit: Solver::coordinate_descent reads X by columns and needs all of X in "
+      "this process's memory; X spread over processes or streamed in blocks needs another solver "
+      "(lbfgs, newton_cg, gradient_descent)";
+  if (data.reduction() != nullptr) throw std::invalid_argument(refusal);
+  FitResult<Scalar> result;
+  bool seen = false;
+  data.for_each_piece([&](const auto& piece) {
+    if (seen || piece.X.rows() != data.rows()) throw std::invalid_argument(refusal);
+    seen = true;
+    result = with_columns(piece.X, [&](const auto& columns) {
+      return coordinate_descent_piece(data, piece, columns, options, threads, w, b);
+    });
+  });
+  return result;
+}
+
+}  // namespace detail
+}  // namespace logistic_neuron
