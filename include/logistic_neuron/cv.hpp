@@ -109,19 +109,8 @@ CvResult<Scalar> cross_validate_checked(const char* caller, const Eigen::EigenBa
     return detail::run_cv(caller, columns, y01, s, settings, folds, K, options.all_measures,
                           auc_needed, threads);
   });
-  PathResult<Scalar>& path = out.path;
-  const Eigen::Index L = data.full.lambdas.size();
-  using Vector = typename PathResult<Scalar>::Vector;
-  path.lambdas = data.full.lambdas;
-  path.weights.resize(X.cols(), L);
-  path.weights.setFromTriplets(data.full.entries.begin(), data.full.entries.end());
-  path.biases = Eigen::Map<const Vector>(data.full.biases.data(), L);
-  path.nonzeros = data.full.nonzeros;
-  path.deviance_ratios = Eigen::Map<const Vector>(data.full.deviance_ratios.data(), L);
-  path.passes = data.full.passes;
-  path.converged.assign(data.full.converged.begin(), data.full.converged.end());
-  path.lambda_max = data.full.lambda_max;
-  path.null_deviance = data.full.null_deviance;
+  out.path = path_result_of(data.full, X.cols());
+  const PathResult<Scalar>& path = out.path;
   out.fold_ids.resize(data.folds.size());
   for (std::size_t i = 0; i < data.folds.size(); ++i) out.fold_ids[i] = data.folds[i] + 1;
   out.n_folds = K;

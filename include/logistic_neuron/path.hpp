@@ -78,6 +78,28 @@ struct PathResult {
   }
 };
 
+/// \brief A PathResult from what the path computed (fit_path's and cross_validate's last step).
+/// \param data the path's per-lambda data.
+/// \param d the number of features.
+/// \return the path as PathResult.
+template <class Scalar>
+PathResult<Scalar> path_result_of(const detail::PathData<Scalar>& data, Eigen::Index d) {
+  using Vector = typename PathResult<Scalar>::Vector;
+  PathResult<Scalar> out;
+  const Eigen::Index K = data.lambdas.size();
+  out.lambdas = data.lambdas;
+  out.weights.resize(d, K);
+  out.weights.setFromTriplets(data.entries.begin(), data.entries.end());
+  out.biases = Eigen::Map<const Vector>(data.biases.data(), K);
+  out.nonzeros = data.nonzeros;
+  out.deviance_ratios = Eigen::Map<const Vector>(data.deviance_ratios.data(), K);
+  out.passes = data.passes;
+  out.converged.assign(data.converged.begin(), data.converged.end());
+  out.lambda_max = data.lambda_max;
+  out.null_deviance = data.null_deviance;
+  return out;
+}
+
 /// \brief fit_path on checked targets (the overloads' common part; cross_validate's too).
 /// \param caller the name exception messages start with.
 /// \param X n x d, dense or compressed sparse.
@@ -94,22 +116,9 @@ PathResult<Scalar> fit_path_checked(const char* caller, const Eigen::EigenBase<D
   detail::Vector<Scalar> y01, s;
   detail::labels_and_weights(targets, y01, s);
   return detail::with_path_columns<Scalar>(caller, X, [&](const auto& columns) {
-    const detail::PathData<Scalar> data =
-        detail::run_path(caller, columns, y01, s, settings, [](Eigen::Index, const auto&) {});
-    PathResult<Scalar> out;
-    const Eigen::Index K = data.lambdas.size();
-    using Vector = typename PathResult<Scalar>::Vector;
-    out.lambdas = data.lambdas;
-    out.weights.resize(X.cols(), K);
-    out.weights.setFromTriplets(data.entries.begin(), data.entries.end());
-    out.biases = Eigen::Map<const Vector>(data.biases.data(), K);
-    out.nonzeros = data.nonzeros;
-    out.deviance_ratios = Eigen::Map<const Vector>(data.deviance_ratios.data(), K);
-    out.passes = data.passes;
-    out.converged.assign(data.converged.begin(), data.converged.end());
-    out.lambda_max = data.lambda_max;
-    out.null_deviance = data.null_deviance;
-    return out;
+    return path_result_of(
+        detail::run_path(caller, columns, y01, s, settings, [](Eigen::Index, const auto&) {}),
+        X.cols());
   });
 }
 

@@ -145,6 +145,95 @@ void record_point(const Solver& solver, const Vector<Scalar>& y, const Vector<Sc
   out.converged.push_back(status == CdStatus::converged ? 1 : 0);
 }
 
+/// The columns left out of a path: constant on the rows of positive weight (empty sparse
+/// columns included), as glmnet leaves them out.
+template <class Columns, class Scalar>
+std::vector<unsigned char> constant_columns(const Columns& X, const Vector<Scalar>& s) {
+  std::vector<unsigned char> constant(static_cast<std::size_t>(X.cols()), 0);
+  for (Eigen::Index j = 0; j < X.cols(); ++j) constant[std::size_t(j)] = X.constant_on(j, s.data()) ? 1 : 0;
+  return constant;
+}
+
+/// Fits the null model into `solver` (the bias, if fitted, and the unpenalised features, every
+/// penalised weight frozen at 0; the bias starts at log(ybar / (1 - ybar))) and returns
+/// lambda_max = max over penalised, non-constant j of |dJ/dw_j| / (max(alpha, 1e-3) p_j).
+template <class Solver, class Scalar>
+Accum<Scalar> fit_null_model(Solver& solver, CdPenalty<Scalar>& penalty,
+                             const std::vector<unsigned char>& constant,
+                             const PathSettings<Scalar>& settings, Accum<Scalar> ybar) {
+  using Acc = Accum<Scalar>;
+  const Eigen::Index d = settings.factors.size();
+  const Scalar b0 = settings.fit_intercept ? static_cast<Scalar>(std::log(ybar / (1 - ybar))) : Scalar(0);
+  solver.start(Vector<Scalar>::Zero(d), b0);
+  penalty.frozen.assign(static_cast<std::size_t>(d), 1);
+  for (Eigen::Index j = 0; j < d; ++j) {
+    if (settings.factors[j] != 0 || constant[std::size_t(j)]) continue;
+    penalty.frozen[std::size_t(j)] = 0;
+    solver.include(j);
+  }
+  solver.solve(penalty, Acc(settings.tolerance), settings.max_passes, [](const auto&) { return false; });
+  penalty.frozen = constant;
+  const Vector<Acc>& g = solver.data_gradient();
+  const Acc alpha_floor = std::max(Acc(settings.alpha), Acc(1e-3));
+  Acc lambda_max = 0;
+  for (Eigen::Index j = 0; j < d; ++j) {
+    if (constant[std::size_t(j)] || settings.factors[j] == 0) continue;
+    lambda_max = std::max(lambda_max, std::abs(g[j]) / (alpha_floor * Acc(settings.factors[j])));
+  }
+  return lambda_max;
+}
+
+/// The grid: the user's, or lambda_k = lambda_max r^(k / (K - 1)), k = 0 .. K - 1.
+template <class Scalar>
+Vector<Scalar> lambda_grid(const PathSettings<Scalar>& settings, Accum<Scalar> lambda_max) {
+  using Acc = Accum<Scalar>;
+  if (settings.lambdas.size() != 0) return settings.lambdas;
+  const Eigen::Index K = settings.n_lambdas;
+  Vector<Scalar> grid(K);
+  for (Eigen::Index k = 0; k < K; ++k) {
+    const Acc exponent = K > 1 ? Acc(k) / Acc(K - 1) : Acc(0);
+    grid[k] = static_cast<Scalar>(lambda_max * std::pow(Acc(settings.min_ratio), exponent));
+  }
+  return grid;
+}
+
+/// -2 sum_i s_i [y_i log q + (1 - y_i) log(1 - q)]: the null deviance, q = ybar (0.5 without a
+/// bias), with the raw weights (as glmnet reports it).
+template <class Scalar>
+Accum<Scalar> null_deviance(const Vector<Scalar>& y, const Vector<Scalar>& s, Accum<Scalar> q) {
+  Accum<Scalar> sum = 0;
+  for (Eigen::Index i = 0; i < y.size(); ++i) {
+    sum += -2 * Accum<Scalar>(s[i]) * (y[i] > 0 ? std::log(q) : std::log(1 - q));
+  }
+  return sum;
+}
+
+/// Sets the penalty of lambda: lasso_j = lambda alpha p_j, ridge_j = lambda (1 - alpha) p_j.
+template <class Scalar>
+void set_lambda(CdPenalty<Scalar>& penalty, const PathSettings<Scalar>& settings, Accum<Scalar> lambda) {
+  using Acc = Accum<Scalar>;
+  for (Eigen::Index j = 0; j < settings.factors.size(); ++j) {
+    penalty.lasso[j] = static_cast<Scalar>(lambda * Acc(settings.alpha) * Acc(settings.factors[j]));
+    penalty.ridge[j] = static_cast<Scalar>(lambda * (1 - Acc(settings.alpha)) * Acc(settings.factors[j]));
+  }
+}
+
+/// The strong rule: feature j joins the working set when |dJ/dw_j| at the previous solution is
+/// >= alpha p_j (2 lambda - previous).
+template <class Solver, class Scalar>
+void apply_strong_rule(Solver& solver, const std::vector<unsigned char>& constant,
+                       const PathSettings<Scalar>& settings, Accum<Scalar> lambda,
+                       Accum<Scalar> previous) {
+  using Acc = Accum<Scalar>;
+  const Vector<Acc>& g = solver.data_gradient();
+  for (Eigen::Index j = 0; j < settings.factors.size(); ++j) {
+    if (constant[std::size_t(j)] || solver.included(j)) continue;
+    if (std::abs(g[j]) >= Acc(settings.alpha) * Acc(settings.factors[j]) * (2 * lambda - previous)) {
+      solver.include(j);
+    }
+  }
+}
+
 /// The elastic-net path over the columns of X (see the file comment): labels y in {0, 1}, raw
 /// weights s. on_lambda(k, solver) is called after each lambda is solved (the solver's logits
 /// cover every row, those of weight 0 included).
@@ -156,7 +245,7 @@ PathData<typename Columns::scalar_type> run_path(
     const PathSettings<typename Columns::scalar_type>& settings, const OnLambda& on_lambda) {
   using Scalar = typename Columns::scalar_type;
   using Acc = Accum<Scalar>;
-  const Eigen::Index n = X.rows(), d = X.cols();
+  const Eigen::Index d = X.cols();
   const Acc S = s.template cast<Acc>().sum();
   const Vector<Scalar> sw = (s.template cast<Acc>() / S).template cast<Scalar>();
   const Acc ybar = sw.template cast<Acc>().dot(y.template cast<Acc>());
@@ -168,72 +257,32 @@ PathData<typename Columns::scalar_type> run_path(
   penalty.fit_intercept = settings.fit_intercept;
   penalty.ridge = Vector<Scalar>::Zero(d);
   penalty.lasso = Vector<Scalar>::Zero(d);
-  penalty.frozen.assign(static_cast<std::size_t>(d), 0);
-  std::vector<unsigned char> constant(static_cast<std::size_t>(d), 0);
-  for (Eigen::Index j = 0; j < d; ++j) constant[std::size_t(j)] = X.constant_on(j, s.data()) ? 1 : 0;
-  // The null model: the bias and the unpenalised features, every penalised weight frozen at 0.
+  const std::vector<unsigned char> constant = constant_columns(X, s);
   CoordinateDescent<Columns> solver(X, y, sw);
-  const Scalar b0 = settings.fit_intercept ? static_cast<Scalar>(std::log(ybar / (1 - ybar))) : Scalar(0);
-  solver.start(Vector<Scalar>::Zero(d), b0);
-  for (Eigen::Index j = 0; j < d; ++j) {
-    const bool unpenalised = settings.factors[j] == 0 && !constant[std::size_t(j)];
-    penalty.frozen[std::size_t(j)] = unpenalised ? 0 : 1;
-    if (unpenalised) solver.include(j);
-  }
-  const auto nothing = [](const auto&) { return false; };
-  solver.solve(penalty, Acc(settings.tolerance), settings.max_passes, nothing);
-  penalty.frozen = constant;
   PathData<Scalar> out;
-  const Vector<Acc>& g0 = solver.data_gradient();
-  const Acc alpha_floor = std::max(Acc(settings.alpha), Acc(1e-3));
-  Acc lambda_max = 0;
-  for (Eigen::Index j = 0; j < d; ++j) {
-    if (constant[std::size_t(j)] || settings.factors[j] == 0) continue;
-    lambda_max = std::max(lambda_max, std::abs(g0[j]) / (alpha_floor * Acc(settings.factors[j])));
-  }
+  const Acc lambda_max = fit_null_model(solver, penalty, constant, settings, ybar);
   out.lambda_max = static_cast<Scalar>(lambda_max);
+  out.lambdas = lambda_grid(settings, lambda_max);
   const bool computed = settings.lambdas.size() == 0;
-  if (computed) {
-    const Eigen::Index K = settings.n_lambdas;
-    out.lambdas.resize(K);
-    for (Eigen::Index k = 0; k < K; ++k) {
-      const Acc exponent = K > 1 ? Acc(k) / Acc(K - 1) : Acc(0);
-      out.lambdas[k] = static_cast<Scalar>(lambda_max * std::pow(Acc(settings.min_ratio), exponent));
-    }
-  } else {
-    out.lambdas = settings.lambdas;
-  }
-  const Acc q0 = settings.fit_intercept ? ybar : Acc(0.5);
-  Acc null_dev = 0;
-  for (Eigen::Index i = 0; i < n; ++i) {
-    null_dev += -2 * Acc(s[i]) * (y[i] > 0 ? std::log(q0) : std::log(1 - q0));
-  }
+  const Acc null_dev = null_deviance(y, s, settings.fit_intercept ? ybar : Acc(0.5));
   out.null_deviance = static_cast<Scalar>(null_dev);
   Acc previous = lambda_max;
   Eigen::Index solved = 0;
   for (Eigen::Index k = 0; k < out.lambdas.size(); ++k) {
     const Acc lambda = out.lambdas[k];
-    for (Eigen::Index j = 0; j < d; ++j) {
-      penalty.lasso[j] = static_cast<Scalar>(lambda * Acc(settings.alpha) * Acc(settings.factors[j]));
-      penalty.ridge[j] = static_cast<Scalar>(lambda * (1 - Acc(settings.alpha)) * Acc(settings.factors[j]));
-    }
+    set_lambda(penalty, settings, lambda);
     const Eigen::Index passes_before = solver.passes();
     CdStatus status = CdStatus::converged;
-    if (!(computed && k == 0)) {
-      // The strong rule, from the gradient at the previous solution.
-      const Vector<Acc>& g = solver.data_gradient();
-      for (Eigen::Index j = 0; j < d; ++j) {
-        if (constant[std::size_t(j)] || solver.included(j)) continue;
-        const Acc threshold = Acc(settings.alpha) * Acc(settings.factors[j]) * (2 * lambda - previous);
-        if (std::abs(g[j]) >= threshold) solver.include(j);
-      }
+    if (!(computed && k == 0)) {  // a computed grid starts at the null model itself
+      apply_strong_rule(solver, constant, settings, lambda, previous);
       status = solver.solve(penalty, Acc(settings.tolerance), solver.passes() + settings.max_passes,
-                            nothing, false);
+                            [](const auto&) { return false; }, false);
     }
     previous = lambda;
     record_point(solver, y, s, null_dev, k, status, passes_before, out);
     ++solved;
     on_lambda(k, solver);
+    // glmnet's early stop, from the 5th lambda of a computed grid.
     if (computed && settings.early_stop && k >= 4) {
       const Scalar ratio = out.deviance_ratios[std::size_t(k)];
       if (ratio - out.deviance_ratios[std::size_t(k - 1)] < Scalar(1e-5) || ratio > Scalar(0.999)) break;
@@ -410,6 +459,31 @@ inline std::vector<int> stratified_folds(const std::vector<unsigned char>& posit
   return fold;
 }
 
+/// Runs task(k) for k in [0, K) on up to `threads` threads (the calling one included), each task
+/// on one thread; rethrows the first exception a task threw, after every thread has ended.
+template <class Task>
+void for_each_task(int K, int threads, const Task& task) {
+  const int workers = std::max(1, std::min(threads, K));
+  std::atomic<int> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto work = [&]() {
+    for (int k = next++; k < K; k = next++) {
+      try {
+        task(k);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (int t = 1; t < workers; ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& t : helpers) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
 /// What cross-validation computes (see CvResult).
 template <class Scalar>
 struct CvData {
@@ -460,25 +534,7 @@ CvData<typename Columns::scalar_type> run_cv(
       out.log_loss.per_fold(k, l) = f.log_loss;
     });
   };
-  const int workers = std::max(1, std::min(threads, K));
-  std::atomic<int> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  auto work = [&]() {
-    for (int k = next++; k < K; k = next++) {
-      try {
-        run_fold(k);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> helpers;
-  for (int t = 1; t < workers; ++t) helpers.emplace_back(work);
-  work();
-  for (std::thread& t : helpers) t.join();
-  if (failure) std::rethrow_exception(failure);
+  for_each_task(K, threads, run_fold);
   summarise(out.deviance, fold_weight, false);
   summarise(out.misclassification, fold_weight, false);
   summarise(out.log_loss, fold_weight, false);
