@@ -163,7 +163,7 @@ svg::Chart cv_chart(const ln::CvResult<double>& cv) {
                                      {cv.index_1se, "lambda_1se"}}) {
     const double x = std::log10(path.lambdas[index]);
     chart.line({{x, lo - pad}, {x, hi + pad}}, svg::colour::grey, 1, "4 3");
-    chart.text({x, hi}, label, "middle");
+    chart.text({x, (lo + hi) / 2}, label, "middle");  // clear of the legend and the curve
   }
   chart.legend_at("top-left");
   return chart;
