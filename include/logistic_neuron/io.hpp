@@ -131,7 +131,8 @@ Model<Scalar> read_model(std::istream& in, const char* caller = "logistic_neuron
 /// \param path the file. \param caller the name the messages start with.
 /// \return the model's parts.
 /// \throws std::runtime_error naming `caller` and the path if the file cannot be opened;
-///   FormatError as read_model(std::istream&, ...).
+///   FormatError as read_model(std::istream&, ...), its message naming the path after `caller`:
+///   "<caller>: \"<path>\": line N: <what was wrong>".
 template <class Scalar>
 Model<Scalar> read_model(const std::string& path,
                          const char* caller = "logistic_neuron::read_model") {
@@ -139,7 +140,8 @@ Model<Scalar> read_model(const std::string& path,
   if (!in) {
     throw std::runtime_error(std::string(caller) + ": cannot open \"" + path + "\" for reading");
   }
-  return detail::read_model_from<Scalar>(in, caller);
+  const std::string where = std::string(caller) + ": \"" + path + "\"";
+  return detail::read_model_from<Scalar>(in, where.c_str());
 }
 
 }  // namespace logistic_neuron

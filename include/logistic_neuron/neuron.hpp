@@ -61,6 +61,9 @@ namespace logistic_neuron {
 /// Every member that takes data checks it first and throws before changing anything: a fit that
 /// throws (or whose callback throws) leaves the neuron as it was.
 ///
+/// A neuron moved from (by construction or by assignment) has no parameters, as a
+/// default-constructed one: has_parameters() is false and the calls that need parameters throw.
+///
 /// \tparam Scalar float, double (the default) or long double.
 template <class Scalar = double>
 class LogisticNeuron {
@@ -110,8 +113,10 @@ class LogisticNeuron {
   /// \param options see FitOptions; checked before anything else.
   /// \return what the fit did.
   /// \throws std::invalid_argument for empty X, mismatched sizes, a y that is not a vector, a
-  ///   label that is not 0 or 1, a non-finite entry of X, invalid options, or (with warm_start)
-  ///   a feature count that does not match the neuron. Nothing changes when it throws.
+  ///   label that is not 0 or 1, a non-finite entry of X, X at a scale below what the solvers
+  ///   carry (root mean square under 2^-(max_exponent - 24) of Scalar: about 1e-301 for double,
+  ///   5e-32 for float), invalid options, or (with warm_start) a feature count that does not
+  ///   match the neuron. Nothing changes when it throws.
   template <class DerivedX, class DerivedY>
   FitResult<Scalar> fit(const Eigen::EigenBase<DerivedX>& X, const Eigen::MatrixBase<DerivedY>& y,
                         const FitOptions<Scalar>& options = {}) {
@@ -378,8 +383,9 @@ class LogisticNeuron {
 
   /// Reads a model from a file; see load(std::istream&).
   /// \param path the file.
-  /// \throws as load(std::istream&); std::runtime_error naming LogisticNeuron::load and the path
-  ///   if the file cannot be opened.
+  /// \throws as load(std::istream&), the FormatError's message naming the path too
+  ///   ("LogisticNeuron::load: \"<path>\": line N: ..."); std::runtime_error naming
+  ///   LogisticNeuron::load and the path if the file cannot be opened.
   void load(const std::string& path) {
     m_model = read_model<Scalar>(path, "LogisticNeuron::load");
     m_online.reset();
@@ -419,8 +425,15 @@ class LogisticNeuron {
     const int threads = options.threads > 0 ? options.threads : num_threads();
     FitResult<Scalar> result = detail::with_kind<Scalar>(caller, X, [&](const auto& kind) {
       const int exponent = detail::require_finite(caller, kind);
+      detail::require_fit_scale<Scalar>(caller, exponent);
       return detail::fit_data(detail::InMemory(kind, targets, exponent), options, threads, w, b);
     });
+    if (!detail::all_finite_bits(w) || !detail::is_finite_bits(b)) {
+      // The solver's coordinates could not carry the parameters (e.g. a warm start whose logits
+      // overflow): the neuron keeps the finite ones it had, and the result says non_finite.
+      result.stop_reason = StopReason::non_finite;
+      return result;
+    }
     if (w.size() != m_model.weights.size()) {
       // Names and standardization describe the old features: drop them.
       m_model.feature_names.clear();

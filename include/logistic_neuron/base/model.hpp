@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -37,6 +38,50 @@ struct Model {
   detail::Vector<Scalar> feature_means;
   /// One scale (> 0) per feature, or empty.
   detail::Vector<Scalar> feature_scales;
+
+  /// An empty model: no weights (no parameters yet), bias 0, no names, no standardization.
+  Model() = default;
+  /// A copy of `other`.
+  /// \param other the model to copy.
+  Model(const Model& other) = default;
+  /// Makes this a copy of `other`.
+  /// \param other the model to copy.
+  /// \return *this.
+  Model& operator=(const Model& other) = default;
+  /// Takes `other`'s parts and leaves `other` empty, as a default-constructed model (Eigen's move
+  /// assignment swaps, which would otherwise leave it the weights of one model with the bias of
+  /// another).
+  /// \param other the model to move from; empty afterwards.
+  Model(Model&& other) noexcept
+      : weights(std::move(other.weights)),
+        bias(other.bias),
+        feature_names(std::move(other.feature_names)),
+        feature_means(std::move(other.feature_means)),
+        feature_scales(std::move(other.feature_scales)) {
+    other.clear();
+  }
+  /// Takes `other`'s parts and leaves `other` empty (see the move constructor).
+  /// \param other the model to move from; empty afterwards (unless it is *this).
+  /// \return *this.
+  Model& operator=(Model&& other) noexcept {
+    if (this != &other) {
+      weights = std::move(other.weights);
+      bias = other.bias;
+      feature_names = std::move(other.feature_names);
+      feature_means = std::move(other.feature_means);
+      feature_scales = std::move(other.feature_scales);
+      other.clear();
+    }
+    return *this;
+  }
+  /// Makes this an empty model, as a default-constructed one.
+  void clear() noexcept {
+    weights.resize(0);
+    bias = 0;
+    feature_names.clear();
+    feature_means.resize(0);
+    feature_scales.resize(0);
+  }
 };
 
 /// The name under which io.hpp's functions know a Model.
