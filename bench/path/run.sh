@@ -1,0 +1,27 @@
+#!/bin/sh
+# bench/path: the 100-lambda lasso path and 10-fold CV, ours (fit_path, cross_validate) against R's
+# glmnet 4.1 (Debian r-cran-glmnet), on the same data, grid and folds, timed inside each tool.
+#   sh bench/path/run.sh [REPS [THRESH [SETS]]]      defaults: 3, 1e-7 (glmnet's default), "dense sparse"
+# Needs g++, libeigen3-dev, r-base-core, r-cran-glmnet. Data go to $DATA_DIR (default
+# /tmp/logistic_neuron_path_data, about 90 MB). Prints one line per tool and set, then the
+# accuracy of both (the largest KKT residual of J over the path) and the ratios ours / glmnet.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+reps=${1:-3}
+thresh=${2:-1e-7}
+sets=${3:-"dense sparse"}
+data=${DATA_DIR:-/tmp/logistic_neuron_path_data}
+mkdir -p "$data"
+bin="$data/path_bench"
+${CXX:-g++} -std=c++17 -O3 -march=native -DNDEBUG -I"$root/include" -I/usr/include/eigen3 \
+  "$here/path_bench.cpp" -o "$bin" -pthread
+for set in $sets; do
+  [ -f "$data/$set.grid" ] || "$bin" prepare "$data" "$set"
+  Rscript "$here/glmnet_bench.R" "$data" "$set" "$reps" "$thresh" | tee "$data/$set.glmnet_out"
+  "$bin" ours "$data" "$set" "$reps" | tee "$data/$set.ours_out"
+  "$bin" accuracy "$data" "$set"
+  awk -v set="$set" 'FNR == 1 { tool = $1 } { for (i = 2; i < NF; ++i) { if ($i == "path_median_s") p[tool] = $(i + 1); if ($i == "cv_median_s") c[tool] = $(i + 1) } }
+    END { printf "ratio %s path ours/glmnet %.3f cv ours/glmnet %.3f\n", set, p["ours"] / p["glmnet"], c["ours"] / c["glmnet"] }' \
+    "$data/$set.glmnet_out" "$data/$set.ours_out"
+done
