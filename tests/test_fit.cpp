@@ -578,3 +578,43 @@ TEST_CASE_TEMPLATE("one thread and two threads give bitwise identical results", 
                 ref.gw_scale[j]));
   }
 }
+
+TEST_CASE("set_parameters: as a fit leaves them, names and standardization kept for the same features") {
+  namespace ln = logistic_neuron;
+  ln::LogisticNeuron<double> neuron(Eigen::VectorXd::Constant(2, 0.5), 0.25);
+  neuron.set_feature_names({"a", "b"});
+  neuron.set_standardization(Eigen::VectorXd::Constant(2, 1.0), Eigen::VectorXd::Constant(2, 2.0));
+  Eigen::MatrixXd X(4, 2);
+  X << 0, 1, 1, 0, 2, 1, 1, 2;
+  Eigen::VectorXd y(4);
+  y << 0, 1, 1, 0;
+  neuron.partial_fit(X, y, ln::FitOptions<double>{});
+  REQUIRE(neuron.partial_fit_steps() == 1);
+
+  Eigen::VectorXd w(2);
+  w << -1.5, 3.0;
+  neuron.set_parameters(w, -0.75);
+  CHECK(neuron.weights() == w);
+  CHECK(neuron.bias() == -0.75);
+  CHECK(neuron.feature_names() == std::vector<std::string>{"a", "b"});
+  CHECK(neuron.feature_scales() == Eigen::VectorXd::Constant(2, 2.0));
+  CHECK(neuron.partial_fit_steps() == 0);  // the schedule restarts from the new parameters
+
+  // Bad parameters: nothing changes.
+  Eigen::VectorXd bad = w;
+  bad[1] = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_WITH_AS(neuron.set_parameters(bad, 0.0),
+                       doctest::Contains("LogisticNeuron::set_parameters"), std::invalid_argument);
+  CHECK_THROWS_AS(neuron.set_parameters(Eigen::VectorXd(0), 0.0), std::invalid_argument);
+  CHECK_THROWS_AS(neuron.set_parameters(w, std::nan("")), std::invalid_argument);
+  CHECK(neuron.weights() == w);
+  CHECK(neuron.bias() == -0.75);
+  CHECK(neuron.feature_names().size() == 2);
+
+  // Another feature count: names and standardization describe the old features and go.
+  neuron.set_parameters(Eigen::VectorXd::Constant(3, 0.125), 1.0);
+  CHECK(neuron.n_features() == 3);
+  CHECK(neuron.feature_names().empty());
+  CHECK(neuron.feature_means().size() == 0);
+  CHECK(neuron.feature_scales().size() == 0);
+}

@@ -351,6 +351,27 @@ class LogisticNeuron {
     m_model.feature_scales.swap(scales);
   }
 
+  /// \brief Sets the parameters as a fit leaves them (fit() itself, and the fits of mpi.hpp and
+  /// stream.hpp, end here): the weights and the bias replace the model's; the feature names and
+  /// the recorded standardization stay when the number of features does and are dropped
+  /// otherwise; partial_fit() starts afresh from the new parameters.
+  /// \param weights one weight per feature: at least one, all finite.
+  /// \param bias a finite bias.
+  /// \throws std::invalid_argument if weights is empty or a parameter is not finite. Nothing
+  ///   changes when it throws.
+  void set_parameters(Vector weights, Scalar bias) {
+    detail::check_model("LogisticNeuron::set_parameters", weights, bias, {}, Vector(), Vector());
+    if (weights.size() != m_model.weights.size()) {
+      // Names and standardization describe the old features: drop them.
+      m_model.feature_names.clear();
+      m_model.feature_means.resize(0);
+      m_model.feature_scales.resize(0);
+    }
+    m_model.weights.swap(weights);
+    m_model.bias = bias;
+    m_online.reset();
+  }
+
   /// Writes the model in the text format of io.hpp (write_model): numbers with max_digits10
   /// digits, so load() gives back the same bits.
   /// \param out the stream; its locale and format flags do not matter.
@@ -428,21 +449,7 @@ class LogisticNeuron {
       detail::require_fit_scale<Scalar>(caller, exponent);
       return detail::fit_data(detail::InMemory(kind, targets, exponent), options, threads, w, b);
     });
-    if (!detail::all_finite_bits(w) || !detail::is_finite_bits(b)) {
-      // The solver's coordinates could not carry the parameters (e.g. a warm start whose logits
-      // overflow): the neuron keeps the finite ones it had, and the result says non_finite.
-      result.stop_reason = StopReason::non_finite;
-      return result;
-    }
-    if (w.size() != m_model.weights.size()) {
-      // Names and standardization describe the old features: drop them.
-      m_model.feature_names.clear();
-      m_model.feature_means.resize(0);
-      m_model.feature_scales.resize(0);
-    }
-    m_model.weights.swap(w);
-    m_model.bias = b;
-    m_online.reset();  // partial_fit starts afresh from the fitted parameters
+    if (detail::keepable(result, w, b)) set_parameters(std::move(w), b);
     return result;
   }
 

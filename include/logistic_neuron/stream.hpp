@@ -284,12 +284,7 @@ FitResult<Scalar> fit(LogisticNeuron<Scalar>& neuron, Source& source,
   Scalar b = warm ? neuron.bias() : Scalar(0);
   const int threads = options.threads > 0 ? options.threads : num_threads();
   FitResult<Scalar> result = detail::fit_data(data, options, threads, w, b);
-  LogisticNeuron<Scalar> fitted(std::move(w), b);
-  if (fitted.n_features() == neuron.n_features()) {
-    fitted.set_feature_names(neuron.feature_names());
-    fitted.set_standardization(neuron.feature_means(), neuron.feature_scales());
-  }
-  neuron = std::move(fitted);
+  if (detail::keepable(result, w, b)) neuron.set_parameters(std::move(w), b);
   return result;
 }
 

@@ -210,6 +210,15 @@ struct FitOptions {
   /// \throws std::invalid_argument naming the caller, the field, its valid range and its value.
   void validate(const char* caller = "FitOptions::validate") const {
     const std::string where = std::string(caller) + ": ";
+    validate_steps(where);
+    validate_penalty(where);
+    validate_weights(where);
+  }
+
+ private:
+  // validate()'s three groups, in its order: the step, the stopping rules, l2 and the solver;
+  // the elastic net; the cost reduction, the class weights and threads.
+  void validate_steps(const std::string& where) const {
     if (learning_rate && !(detail::is_finite_bits(*learning_rate) && *learning_rate > 0)) {
       throw std::invalid_argument(where + "learning_rate must be finite and > 0, got " +
                                   detail::to_text(*learning_rate));
@@ -238,6 +247,8 @@ struct FitOptions {
                                   "coordinate_descent, got " +
                                   std::to_string(static_cast<int>(solver)));
     }
+  }
+  void validate_penalty(const std::string& where) const {
     if (!detail::is_finite_bits(lambda) || !(lambda >= 0)) {
       throw std::invalid_argument(where + "lambda must be finite and >= 0, got " +
                                   detail::to_text(lambda));
@@ -269,6 +280,8 @@ struct FitOptions {
       throw std::invalid_argument(where + "Solver::coordinate_descent does not standardize; "
                                   "expected standardize = false (scale the columns of X first)");
     }
+  }
+  void validate_weights(const std::string& where) const {
     if (reduction != CostReduction::mean && reduction != CostReduction::sum) {
       throw std::invalid_argument(where + "reduction must be mean or sum, got " +
                                   std::to_string(static_cast<int>(reduction)));

@@ -113,6 +113,16 @@ FitResult<typename Data::scalar_type> fit_data(const Data& data,
   return result;
 }
 
+/// Whether a fit's parameters (w, b) can be kept: true if they are finite; otherwise (the
+/// solver's coordinates could not carry them, e.g. a warm start whose logits overflow) the
+/// neuron keeps the finite ones it had, and the result's stop reason becomes non_finite.
+template <class Scalar>
+bool keepable(FitResult<Scalar>& result, const Vector<Scalar>& w, Scalar b) {
+  if (all_finite_bits(w) && is_finite_bits(b)) return true;
+  result.stop_reason = StopReason::non_finite;
+  return false;
+}
+
 /// J at (w, b) over the dataset with the L2 strength l2 (mean cost), and its gradient
 /// (gw, gb): one fused pass.
 template <class Data>

@@ -11,6 +11,17 @@
 // then the remainder), never by the addresses, so the same rows give the same bits wherever
 // they are stored.
 
+// Loop unrolling hints, given only where the compiler optimises (without optimisation GCC
+// ignores them with a warning, which would break a user's -O0 -Werror build).
+#ifndef LOGISTIC_NEURON_UNROLL
+#define LOGISTIC_NEURON_PRAGMA(text) _Pragma(#text)
+#if defined(__OPTIMIZE__)
+#define LOGISTIC_NEURON_UNROLL(n) LOGISTIC_NEURON_PRAGMA(GCC unroll n)
+#else
+#define LOGISTIC_NEURON_UNROLL(n)
+#endif
+#endif
+
 /// sum_k c_k x^k by Estrin's scheme: pairs c_2i + c_2i+1 x, then pairs of those with x^2, then
 /// with x^4, ...: the same number of multiply-adds as Horner's rule, but a chain of about
 /// log2(N) of them instead of N, so that the vector units stay busy.
@@ -19,13 +30,13 @@ LOGISTIC_NEURON_KERNEL_INLINE typename O::V estrin(typename O::V x,
                                                    const typename O::S (&c)[N]) {
   using V = typename O::V;
   V t[N];
-#pragma GCC unroll 32
+LOGISTIC_NEURON_UNROLL(32)
   for (int k = 0; k < N; ++k) t[k] = O::set1(c[k]);
   V power = x;
   int m = N;
-#pragma GCC unroll 8
+LOGISTIC_NEURON_UNROLL(8)
   for (int level = 0; level < 6 && m > 1; ++level) {
-#pragma GCC unroll 16
+LOGISTIC_NEURON_UNROLL(16)
     for (int i = 0; 2 * i + 1 < m; ++i) t[i] = O::fmadd(t[2 * i + 1], power, t[2 * i]);
     if (m % 2 != 0) t[m / 2] = t[m - 1];
     m = (m + 1) / 2;
