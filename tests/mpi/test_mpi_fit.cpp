@@ -4,6 +4,7 @@
 // ranks, thin ranks, cut points inside chunks). This executable is built with 1 KiB chunks, so
 // that the chunk boundaries fall inside the ranks' rows. Each rank also checks that every rank
 // holds the same bits.
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -152,8 +153,12 @@ TEST_CASE_TEMPLATE("mpi::fit equals the one-process fit of the concatenated rows
       CHECK_MESSAGE(mpi_support::same(one.weights(), w_ref), config.name);
       CHECK_MESSAGE(test_support::same_bits(one.bias(), b_ref), config.name);
     } else {
-      // S differs from the chunk tree's in its last bit: the optimum moves by rounding only.
-      CHECK_MESSAGE((one.weights() - w_ref).norm() <= 1e-3 * (1 + w_ref.norm()), config.name);
+      // S differs from the chunk tree's in its last bits: the parameters move by rounding only,
+      // within the issue's 1e-12 relative in double (a few units in the last place in float).
+      const double tolerance = std::is_same_v<T, float> ? 1e-6 : 1e-12;
+      CHECK_MESSAGE((one.weights() - w_ref).norm() <= tolerance * w_ref.norm(), config.name);
+      CHECK_MESSAGE(std::abs(one.bias() - b_ref) <= tolerance * (std::abs(b_ref) + w_ref.norm()),
+                    config.name);
     }
     for (const mpi_support::Partition& part : mpi_support::partitions(n, p)) {
       INFO(config.name, " / ", part.name, " / ranks ", p);

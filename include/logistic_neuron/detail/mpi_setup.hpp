@@ -227,6 +227,7 @@ Vector<Scalar> local_weights(const char* caller, const std::string& what_n, Eige
 template <class Kind>
 long double local_sum_squares(const char* caller, const Kind& X) {
   long double sum_squares = 0;
+  if (X.rows() == 0) return 0;  // a rank without rows (scan would bind X(0, j): no entry)
   if (!X.scan(sum_squares)) require_finite(caller, X);  // throws, naming the entry
   return sum_squares;
 }
