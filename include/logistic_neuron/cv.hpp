@@ -35,8 +35,8 @@ struct CvCurve {
   /// folds x lambdas: the fold's weighted mean score at each lambda (NaN for an AUC of a fold
   /// with one class).
   Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> per_fold;
-  Vector mean;            ///< cvm: sum_k W_k cv_k / sum_k W_k, W_k the fold's total weight.
-  Vector standard_error;  ///< cvsd: sqrt(sum_k W_k (cv_k - cvm)^2 / sum_k W_k / (K - 1)).
+  Vector mean;                 ///< cvm: sum_k W_k cv_k / sum_k W_k, W_k the fold's total weight.
+  Vector standard_error;       ///< cvsd: sqrt(sum_k W_k (cv_k - cvm)^2 / sum_k W_k / (K - 1)).
   Eigen::Index index_min = 0;  ///< The best mean (the largest lambda on ties); 0-based.
   Eigen::Index index_1se = 0;  ///< The largest lambda within one standard error of the best.
 };
@@ -44,20 +44,20 @@ struct CvCurve {
 /// What cross_validate found.
 template <class Scalar>
 struct CvResult {
-  PathResult<Scalar> path;       ///< The path on all the data (its grid is every fold's).
-  std::vector<int> fold_ids;     ///< Each row's fold, 1-based (glmnet's foldid).
-  int n_folds = 0;               ///< K.
+  PathResult<Scalar> path;    ///< The path on all the data (its grid is every fold's).
+  std::vector<int> fold_ids;  ///< Each row's fold, 1-based (glmnet's foldid).
+  int n_folds = 0;            ///< K.
   CvMeasure measure = CvMeasure::deviance;  ///< The measure the choices below follow.
-  CvCurve<Scalar> deviance;           ///< Always computed.
-  CvCurve<Scalar> misclassification;  ///< With CvOptions::all_measures or as the measure.
-  CvCurve<Scalar> auc;                ///< With CvOptions::all_measures or as the measure.
-  CvCurve<Scalar> log_loss;           ///< With CvOptions::all_measures or as the measure.
-  Eigen::Index index_min = 0;    ///< The measure's index_min (0-based, into path.lambdas).
-  Eigen::Index index_1se = 0;    ///< The measure's index_1se.
-  Scalar lambda_min = 0;         ///< path.lambdas[index_min].
-  Scalar lambda_1se = 0;         ///< path.lambdas[index_1se].
-  Eigen::Index chosen = 0;       ///< index_1se or index_min, as CvOptions::choice asks.
-  LogisticNeuron<Scalar> neuron; ///< The full-data fit at path.lambdas[chosen].
+  CvCurve<Scalar> deviance;                 ///< Always computed.
+  CvCurve<Scalar> misclassification;        ///< With CvOptions::all_measures or as the measure.
+  CvCurve<Scalar> auc;                      ///< With CvOptions::all_measures or as the measure.
+  CvCurve<Scalar> log_loss;                 ///< With CvOptions::all_measures or as the measure.
+  Eigen::Index index_min = 0;     ///< The measure's index_min (0-based, into path.lambdas).
+  Eigen::Index index_1se = 0;     ///< The measure's index_1se.
+  Scalar lambda_min = 0;          ///< path.lambdas[index_min].
+  Scalar lambda_1se = 0;          ///< path.lambdas[index_1se].
+  Eigen::Index chosen = 0;        ///< index_1se or index_min, as CvOptions::choice asks.
+  LogisticNeuron<Scalar> neuron;  ///< The full-data fit at path.lambdas[chosen].
 
   /// \brief The curve of a measure.
   /// \param which the measure.
@@ -105,10 +105,11 @@ CvResult<Scalar> cross_validate_checked(const char* caller, const Eigen::EigenBa
   const int threads = options.threads > 0 ? options.threads : num_threads();
   const bool auc_needed = options.measure == CvMeasure::auc;
   CvResult<Scalar> out;
-  const detail::CvData<Scalar> data = detail::with_path_columns<Scalar>(caller, X, [&](const auto& columns) {
-    return detail::run_cv(caller, columns, y01, s, settings, folds, K, options.all_measures,
-                          auc_needed, threads);
-  });
+  const detail::CvData<Scalar> data =
+      detail::with_path_columns<Scalar>(caller, X, [&](const auto& columns) {
+        return detail::run_cv(caller, columns, y01, s, settings, folds, K, options.all_measures,
+                              auc_needed, threads);
+      });
   out.path = path_result_of(data.full, X.cols());
   const PathResult<Scalar>& path = out.path;
   out.fold_ids.resize(data.folds.size());
@@ -125,7 +126,8 @@ CvResult<Scalar> cross_validate_checked(const char* caller, const Eigen::EigenBa
   };
   copy(data.deviance, out.deviance);
   const CvMeasure m = options.measure;
-  if (options.all_measures || m == CvMeasure::misclassification) copy(data.misclassification, out.misclassification);
+  if (options.all_measures || m == CvMeasure::misclassification)
+    copy(data.misclassification, out.misclassification);
   if (options.all_measures || m == CvMeasure::auc) copy(data.auc, out.auc);
   if (options.all_measures || m == CvMeasure::log_loss) copy(data.log_loss, out.log_loss);
   const CvCurve<Scalar>& chosen = out.curve(m);

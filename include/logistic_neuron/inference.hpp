@@ -43,8 +43,8 @@
 
 #include "base/config.hpp"
 #include "base/threads.hpp"
-#include "detail/kinds.hpp"
 #include "detail/inference.hpp"
+#include "detail/kinds.hpp"
 #include "detail/targets.hpp"
 #include "detail/validate.hpp"
 #include "neuron.hpp"
@@ -56,16 +56,18 @@ namespace logistic_neuron {
 template <class Scalar>
 struct Summary {
   using Vector = detail::Vector<Scalar>;  ///< A column vector of Scalar (Eigen, dynamic size).
-  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;  ///< A dense matrix of Scalar.
+  using Matrix =
+      Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;  ///< A dense matrix of Scalar.
 
-  std::vector<std::string> names;  ///< Parameter names: the feature names (or x1, x2, ...), then "bias".
-  Vector coefficient;              ///< The parameters: w_1 .. w_d, b.
-  Vector std_error;                ///< sqrt(diag(H^-1)).
-  Vector z;                        ///< coefficient / std_error.
-  Vector p_value;                  ///< Two-sided, normal: erfc(|z| / sqrt 2).
-  Vector ci_lower;                 ///< coefficient - 1.959963984540054 std_error (95%).
-  Vector ci_upper;                 ///< coefficient + 1.959963984540054 std_error (95%).
-  Matrix covariance;               ///< H^-1, (d+1) x (d+1), the bias last.
+  std::vector<std::string>
+      names;           ///< Parameter names: the feature names (or x1, x2, ...), then "bias".
+  Vector coefficient;  ///< The parameters: w_1 .. w_d, b.
+  Vector std_error;    ///< sqrt(diag(H^-1)).
+  Vector z;            ///< coefficient / std_error.
+  Vector p_value;      ///< Two-sided, normal: erfc(|z| / sqrt 2).
+  Vector ci_lower;     ///< coefficient - 1.959963984540054 std_error (95%).
+  Vector ci_upper;     ///< coefficient + 1.959963984540054 std_error (95%).
+  Matrix covariance;   ///< H^-1, (d+1) x (d+1), the bias last.
   Eigen::Index n_samples = 0;      ///< n.
   Eigen::Index n_parameters = 0;   ///< k = d + 1.
   Scalar log_likelihood = 0;       ///< llf = -sum_i [softplus(z_i) - y_i z_i].

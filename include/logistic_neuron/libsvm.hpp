@@ -153,16 +153,15 @@ struct LibsvmOptions {
                                   std::to_string(max_features));
     }
     if (n_features < 0 || n_features > max_features) {
-      throw std::invalid_argument(where + "n_features must be in [0, max_features = " +
-                                  std::to_string(max_features) + "] (0 = infer), got " +
-                                  std::to_string(n_features));
+      throw std::invalid_argument(
+          where + "n_features must be in [0, max_features = " + std::to_string(max_features) +
+          "] (0 = infer), got " + std::to_string(n_features));
     }
     const Eigen::Index capacity = detail::libsvm_index_capacity<StorageIndex>();
     if (n_features > capacity) {
       throw std::invalid_argument(where + "n_features is " + std::to_string(n_features) +
                                   ", more than a " + std::to_string(8 * sizeof(StorageIndex)) +
-                                  "-bit StorageIndex can index (" + std::to_string(capacity) +
-                                  ")");
+                                  "-bit StorageIndex can index (" + std::to_string(capacity) + ")");
     }
     if (max_line_length < 1) {
       throw std::invalid_argument(where + "max_line_length must be >= 1, got 0");
@@ -190,8 +189,8 @@ LibsvmData<Scalar, StorageIndex> read_libsvm(std::istream& in, const LibsvmOptio
   const char* caller = "logistic_neuron::read_libsvm";
   options.validate<StorageIndex>(caller);
   detail::LibsvmParser<Scalar, StorageIndex> parser(
-      caller, options.n_features, options.max_features, options.max_line_length,
-      options.zero_based, options.threads > 0 ? options.threads : num_threads());
+      caller, options.n_features, options.max_features, options.max_line_length, options.zero_based,
+      options.threads > 0 ? options.threads : num_threads());
   parser.read(in);
   LibsvmData<Scalar, StorageIndex> data;
   parser.finish(data.X, data.y);

@@ -224,11 +224,8 @@ double f1(const Eigen::MatrixBase<DerivedY>& y_true, const Eigen::MatrixBase<Der
 template <class DerivedY, class DerivedP, class DerivedW>
 double f1(const Eigen::MatrixBase<DerivedY>& y_true, const Eigen::MatrixBase<DerivedP>& y_pred,
           const Eigen::MatrixBase<DerivedW>& sample_weight) {
-  return f1(
-      detail::metrics_weighted_confusion("metrics::f1", y_true, y_pred, sample_weight));
+  return f1(detail::metrics_weighted_confusion("metrics::f1", y_true, y_pred, sample_weight));
 }
-
-
 
 /// Log loss (mean binary cross-entropy) of predicted probabilities:
 /// (1/n) sum_i -[y_i log p_i + (1 - y_i) log(1 - p_i)].
@@ -262,7 +259,8 @@ typename DerivedP::Scalar log_loss(const Eigen::MatrixBase<DerivedY>& y_true,
                                    const Eigen::MatrixBase<DerivedP>& probabilities,
                                    const Eigen::MatrixBase<DerivedW>& sample_weight) {
   static constexpr const char* caller = "metrics::log_loss";
-  const auto w = detail::checked_score_weights(caller, "probabilities", y_true, probabilities, true, sample_weight);
+  const auto w = detail::checked_score_weights(caller, "probabilities", y_true, probabilities, true,
+                                               sample_weight);
   return detail::metrics_log_loss(y_true, probabilities, &w);
 }
 
@@ -294,7 +292,8 @@ typename DerivedZ::Scalar log_loss_from_logits(const Eigen::MatrixBase<DerivedY>
                                                const Eigen::MatrixBase<DerivedZ>& logits,
                                                const Eigen::MatrixBase<DerivedW>& sample_weight) {
   static constexpr const char* caller = "metrics::log_loss_from_logits";
-  const auto w = detail::checked_score_weights(caller, "logits", y_true, logits, false, sample_weight);
+  const auto w =
+      detail::checked_score_weights(caller, "logits", y_true, logits, false, sample_weight);
   return detail::metrics_log_loss_from_logits(y_true, logits, &w);
 }
 
@@ -324,7 +323,8 @@ typename DerivedP::Scalar brier_score(const Eigen::MatrixBase<DerivedY>& y_true,
                                       const Eigen::MatrixBase<DerivedP>& probabilities,
                                       const Eigen::MatrixBase<DerivedW>& sample_weight) {
   static constexpr const char* caller = "metrics::brier_score";
-  const auto w = detail::checked_score_weights(caller, "probabilities", y_true, probabilities, true, sample_weight);
+  const auto w = detail::checked_score_weights(caller, "probabilities", y_true, probabilities, true,
+                                               sample_weight);
   return detail::metrics_brier_score(y_true, probabilities, &w);
 }
 
@@ -352,8 +352,7 @@ RocCurve<typename DerivedS::Scalar> roc_curve(const Eigen::MatrixBase<DerivedY>&
   using Scalar = typename DerivedS::Scalar;
   detail::check_score_metric(caller, "scores", y_true, scores, false);
   const auto counts = detail::roc_counts(
-      caller, y_true, scores,
-      static_cast<const detail::Vector<detail::Accum<Scalar>>*>(nullptr));
+      caller, y_true, scores, static_cast<const detail::Vector<detail::Accum<Scalar>>*>(nullptr));
   return detail::metrics_roc_curve(counts, drop_intermediate);
 }
 
@@ -371,7 +370,8 @@ RocCurve<typename DerivedS::Scalar> roc_curve(const Eigen::MatrixBase<DerivedY>&
                                               const Eigen::MatrixBase<DerivedW>& sample_weight,
                                               bool drop_intermediate = false) {
   static constexpr const char* caller = "metrics::roc_curve";
-  const auto w = detail::checked_score_weights(caller, "scores", y_true, scores, false, sample_weight);
+  const auto w =
+      detail::checked_score_weights(caller, "scores", y_true, scores, false, sample_weight);
   const auto counts = detail::roc_counts(caller, y_true, scores, &w);
   return detail::metrics_roc_curve(counts, drop_intermediate);
 }
@@ -394,8 +394,7 @@ typename DerivedS::Scalar roc_auc(const Eigen::MatrixBase<DerivedY>& y_true,
   using Scalar = typename DerivedS::Scalar;
   detail::check_score_metric(caller, "scores", y_true, scores, false);
   return detail::roc_area(detail::roc_counts(
-      caller, y_true, scores,
-      static_cast<const detail::Vector<detail::Accum<Scalar>>*>(nullptr)));
+      caller, y_true, scores, static_cast<const detail::Vector<detail::Accum<Scalar>>*>(nullptr)));
 }
 
 /// The weighted ROC-AUC: the area under the weighted ROC curve.
@@ -409,9 +408,9 @@ typename DerivedS::Scalar roc_auc(const Eigen::MatrixBase<DerivedY>& y_true,
                                   const Eigen::MatrixBase<DerivedS>& scores,
                                   const Eigen::MatrixBase<DerivedW>& sample_weight) {
   static constexpr const char* caller = "metrics::roc_auc";
-  const auto w = detail::checked_score_weights(caller, "scores", y_true, scores, false, sample_weight);
-  return detail::roc_area(
-      detail::roc_counts(caller, y_true, scores, &w));
+  const auto w =
+      detail::checked_score_weights(caller, "scores", y_true, scores, false, sample_weight);
+  return detail::roc_area(detail::roc_counts(caller, y_true, scores, &w));
 }
 
 }  // namespace metrics

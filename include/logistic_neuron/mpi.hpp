@@ -142,9 +142,9 @@ FitResult<Scalar> fit(LogisticNeuron<Scalar>& neuron, MPI_Comm comm,
   const detail::XRef<Scalar, detail::storage_order_v<DerivedX>> X(X_local.derived());
   detail::Vector<Scalar> w;
   Scalar b = 0;
-  const FitResult<Scalar> result =
-      detail::mpi_fit(comm, X, y_local, static_cast<const detail::Vector<Scalar>*>(nullptr),
-                      options, mpi_options.summation == Summation::reproducible, neuron.model(), w, b);
+  const FitResult<Scalar> result = detail::mpi_fit(
+      comm, X, y_local, static_cast<const detail::Vector<Scalar>*>(nullptr), options,
+      mpi_options.summation == Summation::reproducible, neuron.model(), w, b);
   // As LogisticNeuron::fit commits: names and standardization stay if the features do.
   LogisticNeuron<Scalar> fitted(std::move(w), b);
   if (fitted.n_features() == neuron.n_features()) {
@@ -212,7 +212,8 @@ FitResult<Scalar> fit(LogisticNeuron<Scalar>& neuron, MPI_Comm comm,
 template <class Scalar, class DerivedX, class DerivedY>
 Scalar cost(const LogisticNeuron<Scalar>& neuron, MPI_Comm comm,
             const Eigen::MatrixBase<DerivedX>& X_local, const Eigen::MatrixBase<DerivedY>& y_local,
-            typename LogisticNeuron<Scalar>::scalar_type l2 = 0, const MpiOptions& mpi_options = {}) {
+            typename LogisticNeuron<Scalar>::scalar_type l2 = 0,
+            const MpiOptions& mpi_options = {}) {
   static_assert(std::is_same_v<typename DerivedX::Scalar, Scalar>,
                 "logistic_neuron::mpi::cost: X must hold the neuron's Scalar type");
   const detail::XRef<Scalar, detail::storage_order_v<DerivedX>> X(X_local.derived());
@@ -356,10 +357,9 @@ template <class DerivedY, class DerivedZ>
 typename DerivedZ::Scalar log_loss_from_logits(MPI_Comm comm,
                                                const Eigen::MatrixBase<DerivedY>& y_true,
                                                const Eigen::MatrixBase<DerivedZ>& logits) {
-  return detail::mpi_mean_loss("logistic_neuron::mpi::metrics::log_loss_from_logits", comm, y_true,
-                               logits, "logits", false,
-                               static_cast<const detail::Vector<double>*>(nullptr),
-                               detail::LogitLoss{});
+  return detail::mpi_mean_loss(
+      "logistic_neuron::mpi::metrics::log_loss_from_logits", comm, y_true, logits, "logits", false,
+      static_cast<const detail::Vector<double>*>(nullptr), detail::LogitLoss{});
 }
 
 /// The weighted log loss of every rank's logits: sum_i s_i loss_i / sum_i s_i over all ranks.
@@ -390,10 +390,9 @@ typename DerivedZ::Scalar log_loss_from_logits(MPI_Comm comm,
 template <class DerivedY, class DerivedP>
 typename DerivedP::Scalar brier_score(MPI_Comm comm, const Eigen::MatrixBase<DerivedY>& y_true,
                                       const Eigen::MatrixBase<DerivedP>& probabilities) {
-  return detail::mpi_mean_loss("logistic_neuron::mpi::metrics::brier_score", comm, y_true,
-                               probabilities, "probabilities", true,
-                               static_cast<const detail::Vector<double>*>(nullptr),
-                               detail::BrierLoss{});
+  return detail::mpi_mean_loss(
+      "logistic_neuron::mpi::metrics::brier_score", comm, y_true, probabilities, "probabilities",
+      true, static_cast<const detail::Vector<double>*>(nullptr), detail::BrierLoss{});
 }
 
 /// The weighted Brier score of every rank's probabilities: sum_i s_i (p_i - y_i)^2 / sum_i s_i.

@@ -247,7 +247,8 @@ class LogisticNeuron {
   /// \return n_samples labels in {0, 1}.
   /// \throws as decision_function; std::invalid_argument if threshold is outside [0, 1] or NaN.
   template <class DerivedX>
-  Eigen::VectorXi predict(const Eigen::EigenBase<DerivedX>& X, Scalar threshold = Scalar(0.5)) const {
+  Eigen::VectorXi predict(const Eigen::EigenBase<DerivedX>& X,
+                          Scalar threshold = Scalar(0.5)) const {
     static constexpr const char* caller = "LogisticNeuron::predict";
     if (detail::is_nan_bits(threshold) || !(threshold >= 0 && threshold <= 1)) {
       throw std::invalid_argument(detail::prefix(caller) + "threshold must be in [0, 1], got " +
@@ -255,7 +256,8 @@ class LogisticNeuron {
     }
     const Vector z = logits(caller, X);
     Eigen::VectorXi labels(z.size());
-    for (Eigen::Index i = 0; i < z.size(); ++i) labels[i] = detail::sigmoid(z[i]) > threshold ? 1 : 0;
+    for (Eigen::Index i = 0; i < z.size(); ++i)
+      labels[i] = detail::sigmoid(z[i]) > threshold ? 1 : 0;
     return labels;
   }
 
@@ -463,8 +465,7 @@ class LogisticNeuron {
     detail::require_features(caller, n_features(), X.cols());
     return detail::with_kind<Scalar>(caller, X, [&](const auto& kind) {
       Vector z;
-      detail::forward_pass(detail::InMemory(kind), m_model.weights, m_model.bias, z,
-                           num_threads());
+      detail::forward_pass(detail::InMemory(kind), m_model.weights, m_model.bias, z, num_threads());
       if (!detail::all_finite_bits(z)) {
         detail::require_finite(caller, kind);  // names a non-finite entry of X, if there is one
         detail::repair_kind_logits(caller, kind, m_model.weights, m_model.bias, z);

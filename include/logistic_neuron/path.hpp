@@ -31,21 +31,21 @@ struct PathResult {
   /// The type of a dense vector of Scalar.
   using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
 
-  Vector lambdas;                          ///< The lambdas solved, decreasing.
-  Eigen::SparseMatrix<Scalar> weights;     ///< d x size(): column k holds w at lambdas[k]; exact
-                                           ///< zeros are not stored.
-  Vector biases;                           ///< b at each lambda (0 without a bias).
-  std::vector<Eigen::Index> nonzeros;      ///< The non-zero weights at each lambda (bias excluded).
-  Vector deviance_ratios;                  ///< 1 - deviance / null deviance at each lambda
-                                           ///< (glmnet's dev.ratio).
-  std::vector<Eigen::Index> passes;        ///< Passes over X each lambda took (sweeps of
-                                           ///< coordinate updates and gradient passes).
-  std::vector<bool> converged;             ///< Whether each lambda reached the tolerance (else it
-                                           ///< stopped at max_passes or at rounding).
-  Scalar lambda_max = 0;                   ///< The smallest lambda at which every penalised weight
-                                           ///< is 0 (computed exactly from the null model).
-  Scalar null_deviance = 0;                ///< -2 sum_i s_i [y_i log q + (1 - y_i) log(1 - q)],
-                                           ///< q the weighted mean of y (0.5 without a bias).
+  Vector lambdas;                       ///< The lambdas solved, decreasing.
+  Eigen::SparseMatrix<Scalar> weights;  ///< d x size(): column k holds w at lambdas[k]; exact
+                                        ///< zeros are not stored.
+  Vector biases;                        ///< b at each lambda (0 without a bias).
+  std::vector<Eigen::Index> nonzeros;   ///< The non-zero weights at each lambda (bias excluded).
+  Vector deviance_ratios;               ///< 1 - deviance / null deviance at each lambda
+                                        ///< (glmnet's dev.ratio).
+  std::vector<Eigen::Index> passes;     ///< Passes over X each lambda took (sweeps of
+                                        ///< coordinate updates and gradient passes).
+  std::vector<bool> converged;          ///< Whether each lambda reached the tolerance (else it
+                                        ///< stopped at max_passes or at rounding).
+  Scalar lambda_max = 0;                ///< The smallest lambda at which every penalised weight
+                                        ///< is 0 (computed exactly from the null model).
+  Scalar null_deviance = 0;             ///< -2 sum_i s_i [y_i log q + (1 - y_i) log(1 - q)],
+                                        ///< q the weighted mean of y (0.5 without a bias).
 
   /// \brief The number of lambdas solved.
   /// \return lambdas.size().
@@ -72,8 +72,8 @@ struct PathResult {
  private:
   void require_index(const char* caller, Eigen::Index k) const {
     if (k < 0 || k >= size()) {
-      throw std::out_of_range(std::string(caller) + ": k must be in [0, " +
-                              std::to_string(size()) + "), got " + std::to_string(k));
+      throw std::out_of_range(std::string(caller) + ": k must be in [0, " + std::to_string(size()) +
+                              "), got " + std::to_string(k));
     }
   }
 };

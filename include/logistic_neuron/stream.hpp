@@ -159,7 +159,8 @@ class BinaryFileSource {
   static const std::string& checked(const std::string& path, Eigen::Index block_rows) {
     if (block_rows < 0) {
       throw std::invalid_argument("logistic_neuron::BinaryFileSource: block_rows must be >= 0 (0 = "
-                                  "automatic), got " + std::to_string(block_rows));
+                                  "automatic), got " +
+                                  std::to_string(block_rows));
     }
     return path;
   }
@@ -239,8 +240,10 @@ class LibsvmFileSource {
       const std::string& path, Eigen::Index block_rows, const LibsvmOptions& options) {
     static constexpr const char* caller = "logistic_neuron::LibsvmFileSource";
     if (block_rows < 0) {
-      throw std::invalid_argument(std::string(caller) + ": block_rows must be >= 0 (0 = "
-                                  "automatic), got " + std::to_string(block_rows));
+      throw std::invalid_argument(std::string(caller) +
+                                  ": block_rows must be >= 0 (0 = "
+                                  "automatic), got " +
+                                  std::to_string(block_rows));
     }
     options.validate<std::int64_t>(caller);
     return std::make_unique<detail::LibsvmBlockReader<Scalar>>(
@@ -268,8 +271,7 @@ class LibsvmFileSource {
 ///   not match the neuron, and, naming the source, the row and the column: a value of X that is
 ///   not finite, a label that is not 0 or 1; FormatError or std::runtime_error (from the source)
 ///   for a file that cannot be read. Nothing changes when it throws.
-template <class Scalar, class Source,
-          std::enable_if_t<detail::is_row_source_v<Source>, int> = 0>
+template <class Scalar, class Source, std::enable_if_t<detail::is_row_source_v<Source>, int> = 0>
 FitResult<Scalar> fit(LogisticNeuron<Scalar>& neuron, Source& source,
                       const FitOptions<Scalar>& options = {}) {
   static_assert(std::is_same_v<typename Source::scalar_type, Scalar>,

@@ -53,8 +53,7 @@ struct Model {
   /// another).
   /// \param other the model to move from; empty afterwards.
   Model(Model&& other) noexcept
-      : weights(std::move(other.weights)),
-        bias(other.bias),
+      : weights(std::move(other.weights)), bias(other.bias),
         feature_names(std::move(other.feature_names)),
         feature_means(std::move(other.feature_means)),
         feature_scales(std::move(other.feature_scales)) {

@@ -21,23 +21,23 @@ namespace logistic_neuron {
 
 /// The algorithm LogisticNeuron::fit minimises J with.
 enum class Solver {
-  gradient_descent,  ///< The seed's algorithm: w -= eta dJ/dw with a fixed step (the default).
-  newton,            ///< Newton's method: the Hessian X^T diag(s a (1-a)) X / S + l2 I (bias
-                     ///< unpenalised), solved by Cholesky, with a backtracking (Armijo) line
-                     ///< search. Two passes over X an iteration; forms a (d+1) x (d+1) matrix, so
-                     ///< for d up to a few thousand.
-  lbfgs,             ///< Limited-memory BFGS (10 correction pairs) with a line search satisfying
-                     ///< the strong Wolfe conditions. About one pass an iteration; O(d) memory.
-  newton_cg,         ///< Truncated Newton: the Newton direction by conjugate gradients on
-                     ///< Hessian-vector products (one pass each), never forming the Hessian, with
-                     ///< a backtracking line search: what LIBLINEAR's primal solver does. O(n + d)
-                     ///< memory, for d up to millions (sparse X).
-  coordinate_descent ///< Coordinate descent on the quadratic approximation of J (glmnet's and
-                     ///< newGLMNET's scheme): exact coordinate minimisation with soft
-                     ///< thresholding, so L1 weights are exactly 0; active sets; a line search on
-                     ///< J. Reads X by columns (dense of either order, sparse CSC; CSR is copied
-                     ///< into CSC), X in memory only; no standardize. An epoch is one sweep of
-                     ///< coordinate updates or one gradient pass. The solver of fit_path.
+  gradient_descent,   ///< The seed's algorithm: w -= eta dJ/dw with a fixed step (the default).
+  newton,             ///< Newton's method: the Hessian X^T diag(s a (1-a)) X / S + l2 I (bias
+                      ///< unpenalised), solved by Cholesky, with a backtracking (Armijo) line
+                      ///< search. Two passes over X an iteration; forms a (d+1) x (d+1) matrix, so
+                      ///< for d up to a few thousand.
+  lbfgs,              ///< Limited-memory BFGS (10 correction pairs) with a line search satisfying
+                      ///< the strong Wolfe conditions. About one pass an iteration; O(d) memory.
+  newton_cg,          ///< Truncated Newton: the Newton direction by conjugate gradients on
+                      ///< Hessian-vector products (one pass each), never forming the Hessian, with
+                      ///< a backtracking line search: what LIBLINEAR's primal solver does. O(n + d)
+                      ///< memory, for d up to millions (sparse X).
+  coordinate_descent  ///< Coordinate descent on the quadratic approximation of J (glmnet's and
+                      ///< newGLMNET's scheme): exact coordinate minimisation with soft
+                      ///< thresholding, so L1 weights are exactly 0; active sets; a line search on
+                      ///< J. Reads X by columns (dense of either order, sparse CSC; CSR is copied
+                      ///< into CSC), X in memory only; no standardize. An epoch is one sweep of
+                      ///< coordinate updates or one gradient pass. The solver of fit_path.
 };
 
 /// The most parameters (d + 1) Solver::newton accepts: its (d+1) x (d+1) Hessian then takes at
@@ -232,16 +232,16 @@ struct FitOptions {
                                   std::to_string(max_epochs));
     }
     if (!(detail::is_finite_bits(l2) && l2 >= 0)) {
-      throw std::invalid_argument(where + "l2 must be finite and >= 0, got " +
-                                  detail::to_text(l2));
+      throw std::invalid_argument(where + "l2 must be finite and >= 0, got " + detail::to_text(l2));
     }
     if (detail::is_nan_bits(gradient_tolerance) || gradient_tolerance < 0) {
-      throw std::invalid_argument(where + "gradient_tolerance must be >= 0 and not NaN (0 = "
-                                  "disabled), got " + detail::to_text(gradient_tolerance));
+      throw std::invalid_argument(where +
+                                  "gradient_tolerance must be >= 0 and not NaN (0 = "
+                                  "disabled), got " +
+                                  detail::to_text(gradient_tolerance));
     }
-    if (solver != Solver::gradient_descent && solver != Solver::newton &&
-        solver != Solver::lbfgs && solver != Solver::newton_cg &&
-        solver != Solver::coordinate_descent) {
+    if (solver != Solver::gradient_descent && solver != Solver::newton && solver != Solver::lbfgs &&
+        solver != Solver::newton_cg && solver != Solver::coordinate_descent) {
       throw std::invalid_argument(where +
                                   "solver must be gradient_descent, newton, lbfgs, newton_cg or "
                                   "coordinate_descent, got " +
@@ -267,17 +267,20 @@ struct FitOptions {
     }
     if (penalty_factors.size() > 0 && !any_factor) {
       throw std::invalid_argument(where + "penalty_factors are all 0; expected at least one "
-                                  "positive factor (or none at all, for all 1)");
+                                          "positive factor (or none at all, for all 1)");
     }
     if (lambda > 0 && alpha > 0 &&
         (solver == Solver::newton || solver == Solver::lbfgs || solver == Solver::newton_cg)) {
-      throw std::invalid_argument(where + "lambda * alpha > 0 (an L1 penalty) needs a solver that "
+      throw std::invalid_argument(where +
+                                  "lambda * alpha > 0 (an L1 penalty) needs a solver that "
                                   "handles it: coordinate_descent or gradient_descent (proximal "
-                                  "steps); " + std::string(to_string(solver)) +
+                                  "steps); " +
+                                  std::string(to_string(solver)) +
                                   " needs a differentiable cost (alpha = 0)");
     }
     if (standardize && solver == Solver::coordinate_descent) {
-      throw std::invalid_argument(where + "Solver::coordinate_descent does not standardize; "
+      throw std::invalid_argument(where +
+                                  "Solver::coordinate_descent does not standardize; "
                                   "expected standardize = false (scale the columns of X first)");
     }
   }
@@ -289,7 +292,8 @@ struct FitOptions {
     using Mode = typename ClassWeight<Scalar>::Mode;
     const Mode mode = class_weight.mode;
     if (mode != Mode::none && mode != Mode::balanced && mode != Mode::given) {
-      throw std::invalid_argument(where + "class_weight.mode must be none, balanced or given, got " +
+      throw std::invalid_argument(where +
+                                  "class_weight.mode must be none, balanced or given, got " +
                                   std::to_string(static_cast<int>(mode)));
     }
     if (mode == Mode::given) {
@@ -303,7 +307,7 @@ struct FitOptions {
       }
       if (!(class_weight.weight_0 > 0 || class_weight.weight_1 > 0)) {
         throw std::invalid_argument(where + "class_weight weights are both 0; expected at least "
-                                    "one positive class weight");
+                                            "one positive class weight");
       }
     }
     if (threads < 0) {

@@ -22,8 +22,9 @@ namespace logistic_neuron {
 /// fields you need by name; validate() checks them before anything is computed.
 template <class Scalar>
 struct PathOptions {
-  static_assert(detail::is_supported_scalar_v<Scalar>,
-                "logistic_neuron::PathOptions<Scalar>: Scalar must be float, double or long double");
+  static_assert(
+      detail::is_supported_scalar_v<Scalar>,
+      "logistic_neuron::PathOptions<Scalar>: Scalar must be float, double or long double");
 
   /// The elastic-net mixing alpha in [0, 1]: 1 (the default) is the lasso, 0 ridge.
   Scalar alpha = 1;
@@ -74,7 +75,7 @@ struct PathOptions {
     }
     if (penalty_factors.size() > 0 && !any_factor) {
       throw std::invalid_argument(where + "penalty_factors are all 0; expected at least one "
-                                  "positive factor (or none at all, for all 1)");
+                                          "positive factor (or none at all, for all 1)");
     }
     if (n_lambdas < 1) {
       throw std::invalid_argument(where + "n_lambdas must be >= 1, got " +
@@ -172,8 +173,10 @@ struct CvOptions {
     }
     if (measure != CvMeasure::deviance && measure != CvMeasure::misclassification &&
         measure != CvMeasure::auc && measure != CvMeasure::log_loss) {
-      throw std::invalid_argument(where + "measure must be deviance, misclassification, auc or "
-                                  "log_loss, got " + std::to_string(static_cast<int>(measure)));
+      throw std::invalid_argument(where +
+                                  "measure must be deviance, misclassification, auc or "
+                                  "log_loss, got " +
+                                  std::to_string(static_cast<int>(measure)));
     }
     if (choice != CvChoice::lambda_1se && choice != CvChoice::lambda_min) {
       throw std::invalid_argument(where + "choice must be lambda_1se or lambda_min, got " +

@@ -100,7 +100,8 @@ class DenseColumns {
     const Scalar* x = m_data + j * m_col_step;
     if (m_row_step == 1) {
       const auto c = column(x).array().template cast<Accum<Scalar>>();
-      return (c * c * Eigen::Map<const Vector<Scalar>>(v, m_rows).array().template cast<Accum<Scalar>>())
+      return (c * c *
+              Eigen::Map<const Vector<Scalar>>(v, m_rows).array().template cast<Accum<Scalar>>())
           .sum();
     }
     Accum<Scalar> sum = 0;
@@ -169,7 +170,8 @@ class SparseColumns {
 
   /// \param counts the entries per column of an uncompressed matrix, or null.
   SparseColumns(Eigen::Index rows, Eigen::Index cols, const StorageIndex* outer,
-                const StorageIndex* inner, const Scalar* values, const StorageIndex* counts) noexcept
+                const StorageIndex* inner, const Scalar* values,
+                const StorageIndex* counts) noexcept
       : m_rows(rows), m_cols(cols), m_outer(outer), m_inner(inner), m_values(values),
         m_counts(counts) {}
 
@@ -254,9 +256,9 @@ class SparseColumns {
 /// features (frozen_j != 0) stay at 0; the bias is fitted or stays 0.
 template <class Scalar>
 struct CdPenalty {
-  Vector<Scalar> ridge;                ///< ridge_j >= 0
-  Vector<Scalar> lasso;                ///< lasso_j >= 0
-  std::vector<unsigned char> frozen;   ///< empty, or one flag per feature
+  Vector<Scalar> ridge;               ///< ridge_j >= 0
+  Vector<Scalar> lasso;               ///< lasso_j >= 0
+  std::vector<unsigned char> frozen;  ///< empty, or one flag per feature
   bool fit_intercept = true;
 
   bool is_frozen(Eigen::Index j) const noexcept {
@@ -573,8 +575,8 @@ class CoordinateDescent {
     const Scalar b_step = m_b - b_old;
     if (step.isZero(0) && b_step == 0) return false;
     const Acc J0 = m_loss + penalty_old;
-    const Acc decrease = -m_r.template cast<Acc>().dot(m_dz.template cast<Acc>()) +
-                         penalty.value(m_w) - penalty_old;
+    const Acc decrease =
+        -m_r.template cast<Acc>().dot(m_dz.template cast<Acc>()) + penalty.value(m_w) - penalty_old;
     const Acc slack = Acc(16) * std::numeric_limits<Scalar>::epsilon() * std::abs(J0);
     Vector<Scalar> z(m_n);
     Scalar t = 1;
@@ -611,8 +613,8 @@ class CoordinateDescent {
   bool m_gradient_valid = false;
   Acc m_loss = 0;
   Acc m_v_sum = 0;
-  Acc m_rho_sum = 0;  // sum_i rhohat_i
-  Acc m_shift = 0;    // the bias's move in this outer iteration
+  Acc m_rho_sum = 0;          // sum_i rhohat_i
+  Acc m_shift = 0;            // the bias's move in this outer iteration
   std::vector<Acc> m_xv;      // curvature_j (centred with a bias)
   std::vector<Acc> m_xv_sum;  // sum_i v_i x_ij
   std::vector<Acc> m_mean;    // m_j
@@ -648,7 +650,8 @@ CdPenalty<Scalar> cd_penalty_of(const FitOptions<Scalar>& options, Eigen::Index 
   PenaltySpec<Scalar> spec = penalty_of(options, d);
   CdPenalty<Scalar> penalty;
   penalty.ridge = std::move(spec.ridge);
-  penalty.lasso = spec.lasso.size() ? std::move(spec.lasso) : Vector<Scalar>(Vector<Scalar>::Zero(d));
+  penalty.lasso =
+      spec.lasso.size() ? std::move(spec.lasso) : Vector<Scalar>(Vector<Scalar>::Zero(d));
   penalty.fit_intercept = spec.fit_intercept;
   return penalty;
 }
@@ -665,12 +668,14 @@ FitResult<typename Data::scalar_type> coordinate_descent_piece(
     Vector<typename Data::scalar_type>& w, typename Data::scalar_type& b) {
   using Scalar = typename Data::scalar_type;
   const Eigen::Index n = data.rows(), d = data.cols();
-  const Accum<Scalar> scale =
-      options.reduction == CostReduction::mean ? Accum<Scalar>(1) / data.total_weight() : Accum<Scalar>(1);
+  const Accum<Scalar> scale = options.reduction == CostReduction::mean
+                                  ? Accum<Scalar>(1) / data.total_weight()
+                                  : Accum<Scalar>(1);
   Vector<Scalar> y(n), sw(n);
   for (Eigen::Index i = 0; i < n; ++i) {
     y[i] = piece.sign[i] < 0 ? Scalar(1) : Scalar(0);  // t_i = 1 - 2 y_i
-    sw[i] = static_cast<Scalar>(scale * (piece.weight ? Accum<Scalar>(piece.weight[i]) : Accum<Scalar>(1)));
+    sw[i] = static_cast<Scalar>(scale *
+                                (piece.weight ? Accum<Scalar>(piece.weight[i]) : Accum<Scalar>(1)));
   }
   const CdPenalty<Scalar> penalty = cd_penalty_of(options, d);
   // The separation check observes the iterates as a Problem in unscaled coordinates: theta = (w, b).
@@ -688,8 +693,7 @@ FitResult<typename Data::scalar_type> coordinate_descent_piece(
   Vector<Scalar> theta(d + 1);
   bool stopped_by_rule = false;
   const CdStatus status = solver.solve(
-      penalty, Accum<Scalar>(options.gradient_tolerance), options.max_epochs,
-      [&](auto& state) {
+      penalty, Accum<Scalar>(options.gradient_tolerance), options.max_epochs, [&](auto& state) {
         progress.result().epochs = state.passes();
         const Scalar J = static_cast<Scalar>(state.loss() + penalty.value(state.weights()));
         theta.head(d) = state.weights();

@@ -32,7 +32,8 @@ inline std::string export_name_problem(const std::string& name) {
     if (!letter(c) && !digit(c) && c != '_') {
       return "has a character other than letters, digits and '_' at position " + std::to_string(k);
     }
-    if (c == '_' && k + 1 < name.size() && name[k + 1] == '_') return "has two underscores in a row";
+    if (c == '_' && k + 1 < name.size() && name[k + 1] == '_')
+      return "has two underscores in a row";
   }
   if (name.back() == '_') return "ends with an underscore";
   return {};
@@ -79,12 +80,15 @@ inline std::string cpp_header_comment(const std::string& name, const std::string
        std::to_string(LOGISTIC_NEURON_VERSION_PATCH) +
        " (LogisticNeuron::export_cpp). Self-contained: no Eigen, no heap.\n";
   h += "//\n";
-  h += "// x points to the " + d + " features of one sample, in the order the model was fitted on.\n";
-  h += "//   " + name + "_decision_function(x) = z = bias + x[0] w[0] + x[1] w[1] + ..., summed in this\n";
+  h += "// x points to the " + d +
+       " features of one sample, in the order the model was fitted on.\n";
+  h += "//   " + name +
+       "_decision_function(x) = z = bias + x[0] w[0] + x[1] w[1] + ..., summed in this\n";
   h += "//     order, as the library's column-major pass does (bit-identical to it unless the\n";
   h += "//     compiler fuses multiply-adds, e.g. with -mfma and -ffp-contract=fast);\n";
   h += "//   " + name + "_predict_proba(x) = sigmoid(z), evaluated without overflow;\n";
-  h += "//   " + name + "_predict(x, threshold) = 1 if sigmoid(z) > threshold (default 0.5), else 0.\n";
+  h += "//   " + name +
+       "_predict(x, threshold) = 1 if sigmoid(z) > threshold (default 0.5), else 0.\n";
   return h;
 }
 
@@ -105,8 +109,8 @@ std::string cpp_constants(const std::string& name, const Model<Scalar>& model) {
   const std::string d = std::to_string(model.weights.size());
   std::string h = "constexpr int " + name + "_n_features = " + d + ";\n";
   h += cpp_array(name + "_weights", model.weights);
-  h += "constexpr " + std::string(scalar_name<Scalar>()) + " " + name + "_bias = " +
-       cpp_literal(model.bias) + ";\n";
+  h += "constexpr " + std::string(scalar_name<Scalar>()) + " " + name +
+       "_bias = " + cpp_literal(model.bias) + ";\n";
   if (!model.feature_names.empty()) {
     h += "// The name of feature j, for reference.\n";
     h += "constexpr const char* " + name + "_feature_names[" + d + "] = {\n";
@@ -141,8 +145,8 @@ std::string cpp_functions(const std::string& name) {
   h += "  const " + type + " z = " + name + "_decision_function(x);\n";
   h += "  const " + type + " e = std::exp(-std::fabs(z));  // never overflows\n";
   h += "  return (z >= " + zero + " ? " + one + " : e) / (" + one + " + e);\n}\n\n";
-  h += "inline int " + name + "_predict(const " + type + "* x, " + type + " threshold = " +
-       cpp_literal(Scalar(0.5)) + ") {\n";
+  h += "inline int " + name + "_predict(const " + type + "* x, " + type +
+       " threshold = " + cpp_literal(Scalar(0.5)) + ") {\n";
   h += "  return " + name + "_predict_proba(x) > threshold ? 1 : 0;\n}\n\n";
   return h;
 }

@@ -35,11 +35,11 @@ namespace detail {
 template <class Kind>
 struct Piece {
   using Scalar = typename Kind::scalar_type;
-  const Kind& X;                  ///< the rows, 0 .. X.rows() - 1 of the piece
-  const Scalar* sign;             ///< t_i = 1 - 2 y_i of those rows
-  const Scalar* weight;           ///< s_i of those rows, or null for unit weights
-  Eigen::Index first_chunk = 0;   ///< the global chunk its first row starts
-  Eigen::Index local_row = 0;     ///< its first row's index among this process's rows
+  const Kind& X;                 ///< the rows, 0 .. X.rows() - 1 of the piece
+  const Scalar* sign;            ///< t_i = 1 - 2 y_i of those rows
+  const Scalar* weight;          ///< s_i of those rows, or null for unit weights
+  Eigen::Index first_chunk = 0;  ///< the global chunk its first row starts
+  Eigen::Index local_row = 0;    ///< its first row's index among this process's rows
 
   /// The number of chunks of the piece.
   Eigen::Index chunks(const Layout& layout) const {

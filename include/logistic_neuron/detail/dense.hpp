@@ -126,7 +126,8 @@ class DenseX {
   }
 
   /// g += |X_b|^T r for rows [row0, row0 + rows): the scale of the terms of the gradient.
-  void abs_gradient(Eigen::Index row0, Eigen::Index rows, const Scalar* r, Vector<Scalar>& g) const {
+  void abs_gradient(Eigen::Index row0, Eigen::Index rows, const Scalar* r,
+                    Vector<Scalar>& g) const {
     g.noalias() += m_X.middleRows(row0, rows).cwiseAbs().transpose() *
                    Eigen::Map<const Vector<Scalar>>(r, rows);
   }

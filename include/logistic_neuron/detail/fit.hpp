@@ -12,6 +12,7 @@
 #include "../base/options.hpp"
 #include "../base/result.hpp"
 #include "coordinate_descent.hpp"
+#include "dataset.hpp"
 #include "gradient_descent.hpp"
 #include "kernel.hpp"
 #include "lbfgs.hpp"
@@ -20,7 +21,6 @@
 #include "problem.hpp"
 #include "progress.hpp"
 #include "separation.hpp"
-#include "dataset.hpp"
 #include "statistics.hpp"
 #include "targets.hpp"
 
@@ -29,10 +29,10 @@ namespace detail {
 
 /// Runs options.solver on the problem from theta, which it updates.
 template <class ProblemT>
-FitResult<typename ProblemT::Scalar> run_solver(const ProblemT& problem,
-                                                const FitOptions<typename ProblemT::Scalar>& options,
-                                                Vector<typename ProblemT::Scalar>& theta,
-                                                IterateObserver<typename ProblemT::Scalar>* observer) {
+FitResult<typename ProblemT::Scalar> run_solver(
+    const ProblemT& problem, const FitOptions<typename ProblemT::Scalar>& options,
+    Vector<typename ProblemT::Scalar>& theta,
+    IterateObserver<typename ProblemT::Scalar>* observer) {
   switch (options.solver) {
     case Solver::newton: return newton(problem, options, theta, observer);
     case Solver::lbfgs: return lbfgs(problem, options, theta, observer);
@@ -85,10 +85,9 @@ void require_fit_shape(const char* caller, const FitOptions<Scalar>& options, Ei
 /// is set-up and is not counted in epochs. When no step was taken, (w, b) keep their bits (no
 /// round trip through the coordinates).
 template <class Data>
-FitResult<typename Data::scalar_type> fit_data(const Data& data,
-                                               const FitOptions<typename Data::scalar_type>& options,
-                                               int threads, Vector<typename Data::scalar_type>& w,
-                                               typename Data::scalar_type& b) {
+FitResult<typename Data::scalar_type> fit_data(
+    const Data& data, const FitOptions<typename Data::scalar_type>& options, int threads,
+    Vector<typename Data::scalar_type>& w, typename Data::scalar_type& b) {
   using Scalar = typename Data::scalar_type;
   require_fit_shape("LogisticNeuron::fit", options, data.cols());
   if (options.solver == Solver::coordinate_descent) {
@@ -128,9 +127,8 @@ bool keepable(FitResult<Scalar>& result, const Vector<Scalar>& w, Scalar b) {
 template <class Data>
 typename Data::scalar_type evaluate_at(const Data& data,
                                        const Vector<typename Data::scalar_type>& w,
-                                       typename Data::scalar_type b,
-                                       typename Data::scalar_type l2, int threads,
-                                       Vector<typename Data::scalar_type>& gw,
+                                       typename Data::scalar_type b, typename Data::scalar_type l2,
+                                       int threads, Vector<typename Data::scalar_type>& gw,
                                        typename Data::scalar_type& gb) {
   using Scalar = typename Data::scalar_type;
   const Problem<Data> problem(data, l2, CostReduction::mean, threads, Coordinates::unscaled);

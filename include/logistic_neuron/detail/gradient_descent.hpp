@@ -45,7 +45,8 @@ template <class Scalar, class ProblemT>
 FitResult<Scalar> gradient_descent(const ProblemT& problem, const FitOptions<Scalar>& options,
                                    Vector<Scalar>& theta, IterateObserver<Scalar>* observer) {
   Progress<Scalar> progress(options, observer);
-  const Scalar eta = options.learning_rate ? *options.learning_rate : Scalar(1) / problem.lipschitz();
+  const Scalar eta =
+      options.learning_rate ? *options.learning_rate : Scalar(1) / problem.lipschitz();
   progress.result().learning_rate = eta;
   // The L1 weights of the coordinates (empty without an L1 penalty): each step is then a
   // proximal step, the gradient step followed by soft-thresholding at eta t_j.
@@ -60,8 +61,9 @@ FitResult<Scalar> gradient_descent(const ProblemT& problem, const FitOptions<Sca
       progress.stop(StopReason::non_finite);
       break;
     }
-    if (progress.accept(J, problem.reported_gradient(lasso.size() ? minimum_subgradient(theta, g, lasso) : g),
-                        eta, theta)) {
+    if (progress.accept(
+            J, problem.reported_gradient(lasso.size() ? minimum_subgradient(theta, g, lasso) : g),
+            eta, theta)) {
       break;
     }
     if (!progress.can_pass()) {
@@ -71,7 +73,8 @@ FitResult<Scalar> gradient_descent(const ProblemT& problem, const FitOptions<Sca
     previous = theta;
     // theta <- theta - eta dJ/dtheta, then v_j <- sign(v_j) max(|v_j| - eta t_j, 0)
     theta.noalias() -= eta * g;
-    for (Eigen::Index j = 0; j < lasso.size(); ++j) theta[j] = soft_threshold(theta[j], eta * lasso[j]);
+    for (Eigen::Index j = 0; j < lasso.size(); ++j)
+      theta[j] = soft_threshold(theta[j], eta * lasso[j]);
     if (theta == previous) {
       // The step no longer moves theta: eta |dJ/dtheta| is below half an ulp of every
       // coordinate, so J is at its minimum along the gradient to rounding.

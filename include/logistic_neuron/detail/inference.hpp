@@ -16,11 +16,11 @@
 #include <Eigen/Core>
 
 #include "../base/config.hpp"
+#include "dataset.hpp"
 #include "hessian.hpp"
 #include "problem.hpp"
 #include "targets.hpp"
 #include "validate.hpp"
-#include "dataset.hpp"
 
 namespace logistic_neuron {
 namespace detail {
@@ -34,7 +34,8 @@ inline double chi2_sf(double x, Eigen::Index k) {
   if (k % 2 == 0) {
     // Q(m, h) = e^-h sum_{j < m} h^j / j!
     for (Eigen::Index j = 0; j < k / 2; ++j) {
-      sum += std::exp(-h + static_cast<double>(j) * std::log(h) - std::lgamma(static_cast<double>(j) + 1));
+      sum += std::exp(-h + static_cast<double>(j) * std::log(h) -
+                      std::lgamma(static_cast<double>(j) + 1));
     }
     return std::min(1.0, sum);
   }
@@ -81,26 +82,33 @@ std::string summary_table(const SummaryT& s) {
   auto line = [&](const std::string& left, const std::string& left_value, const std::string& right,
                   const std::string& right_value) {
     const std::size_t half = width / 2;
-    std::string l = left + std::string(half > left.size() + left_value.size()
-                                           ? half - left.size() - left_value.size() - 1 : 1, ' ') +
-                    left_value + " ";
+    std::string l =
+        left +
+        std::string(
+            half > left.size() + left_value.size() ? half - left.size() - left_value.size() - 1 : 1,
+            ' ') +
+        left_value + " ";
     std::string r = "  " + right;
     const std::size_t room = width > l.size() + r.size() + right_value.size()
-                                 ? width - l.size() - r.size() - right_value.size() : 1;
+                                 ? width - l.size() - r.size() - right_value.size()
+                                 : 1;
     return l + r + std::string(room, ' ') + right_value + "\n";
   };
   auto number = [](double v) { return cell(v, 0, 5); };
   std::string out;
   out += "Logistic regression (maximum likelihood)\n" + rule + "\n";
-  out += line("Observations:", std::to_string(s.n_samples), "Log-likelihood:", number(s.log_likelihood));
-  out += line("Parameters:", std::to_string(s.n_parameters), "LL-null:", number(s.null_log_likelihood));
-  out += line("Df residuals:", std::to_string(s.n_samples - s.n_parameters), "Pseudo R-squared:",
-              number(s.pseudo_r2));
+  out += line("Observations:", std::to_string(s.n_samples),
+              "Log-likelihood:", number(s.log_likelihood));
+  out += line("Parameters:", std::to_string(s.n_parameters),
+              "LL-null:", number(s.null_log_likelihood));
+  out += line("Df residuals:", std::to_string(s.n_samples - s.n_parameters),
+              "Pseudo R-squared:", number(s.pseudo_r2));
   out += line("AIC:", number(s.aic), "LLR:", number(s.llr));
   out += line("BIC:", number(s.bic), "LLR p-value:", number(s.llr_p_value));
   out += line("Max |score|:", number(s.max_abs_score), "Covariance:", "inverse Hessian");
   out += rule + "\n";
-  out += pad("", name_width) + "        coef     std err           z       P>|z|      [0.025      0.975]\n";
+  out += pad("", name_width) +
+         "        coef     std err           z       P>|z|      [0.025      0.975]\n";
   out += thin + "\n";
   for (std::size_t k = 0; k < names.size(); ++k) {
     const auto j = static_cast<Eigen::Index>(k);
@@ -131,8 +139,8 @@ inline void require_identifiable(const char* caller, Eigen::Index n, Eigen::Inde
                                 " parameters; expected more rows than parameters");
   }
   if (ones == 0 || ones == n) {
-    throw std::invalid_argument(prefix(caller) + "y has a single class (" +
-                                std::to_string(ones) + " ones in " + std::to_string(n) +
+    throw std::invalid_argument(prefix(caller) + "y has a single class (" + std::to_string(ones) +
+                                " ones in " + std::to_string(n) +
                                 " labels); expected both classes");
   }
 }

@@ -46,9 +46,9 @@ struct scatters<Kind, std::void_t<decltype(Kind::scatters)>>
 /// The sums one fused pass returns.
 template <class Scalar>
 struct PassSums {
-  Accum<Scalar> value = 0;          ///< sum of what the block function returns (the loss)
-  Accum<Scalar> bias = 0;           ///< sum_i r_i
-  Vector<Accum<Scalar>> weights;    ///< sum_i r_i x_i
+  Accum<Scalar> value = 0;        ///< sum of what the block function returns (the loss)
+  Accum<Scalar> bias = 0;         ///< sum_i r_i
+  Vector<Accum<Scalar>> weights;  ///< sum_i r_i x_i
 };
 
 /// Calls f(piece, chunk_in_piece, global_chunk, worker, row0, rows_in_chunk) for every chunk of
@@ -86,29 +86,30 @@ PassSums<typename Data::scalar_type> fused_pass(const Data& data,
   std::vector<Vector<Scalar>> block_grads(static_cast<std::size_t>(scatter ? 0 : workers),
                                           Vector<Scalar>(d));
   ChunkSums<Acc> sums(data.first_chunk(), data.chunk_count(), d + 2);
-  for_each_chunk(data, workers, [&](const auto& piece, Eigen::Index c, int worker,
-                                    Eigen::Index begin, Eigen::Index end) {
-    Scalar* z = buffers[static_cast<std::size_t>(worker)].data();
-    auto slot = sums[c];
-    const auto fn = [&](Eigen::Index row0, Eigen::Index rows, Scalar* zb) {
-      return block_fn(piece, row0, rows, zb);
-    };
-    for (Eigen::Index row0 = begin; row0 < end; row0 += layout.block_rows) {
-      const Eigen::Index rows = std::min(layout.block_rows, end - row0);
-      Scalar value;
-      if constexpr (scatter) {
-        value = piece.X.fused_block_into(row0, rows, w, b, z, fn, slot.data());
-      } else {
-        Vector<Scalar>& g = block_grads[static_cast<std::size_t>(worker)];
-        const Eigen::Index next = row0 + rows;
-        const Eigen::Index next_rows = next < end ? std::min(layout.block_rows, end - next) : 0;
-        value = piece.X.fused_block(row0, rows, next_rows, w, b, z, g, fn);
-        slot.head(d) += g.template cast<Acc>();
-      }
-      slot[d] += static_cast<Acc>(kernel_sum(z, rows));
-      slot[d + 1] += static_cast<Acc>(value);
-    }
-  });
+  for_each_chunk(
+      data, workers,
+      [&](const auto& piece, Eigen::Index c, int worker, Eigen::Index begin, Eigen::Index end) {
+        Scalar* z = buffers[static_cast<std::size_t>(worker)].data();
+        auto slot = sums[c];
+        const auto fn = [&](Eigen::Index row0, Eigen::Index rows, Scalar* zb) {
+          return block_fn(piece, row0, rows, zb);
+        };
+        for (Eigen::Index row0 = begin; row0 < end; row0 += layout.block_rows) {
+          const Eigen::Index rows = std::min(layout.block_rows, end - row0);
+          Scalar value;
+          if constexpr (scatter) {
+            value = piece.X.fused_block_into(row0, rows, w, b, z, fn, slot.data());
+          } else {
+            Vector<Scalar>& g = block_grads[static_cast<std::size_t>(worker)];
+            const Eigen::Index next = row0 + rows;
+            const Eigen::Index next_rows = next < end ? std::min(layout.block_rows, end - next) : 0;
+            value = piece.X.fused_block(row0, rows, next_rows, w, b, z, g, fn);
+            slot.head(d) += g.template cast<Acc>();
+          }
+          slot[d] += static_cast<Acc>(kernel_sum(z, rows));
+          slot[d + 1] += static_cast<Acc>(value);
+        }
+      });
   const auto total = sums.total(data.reduction());
   PassSums<Scalar> out;
   out.weights = total.head(d);
@@ -123,8 +124,8 @@ PassSums<typename Data::scalar_type> fused_pass(const Data& data,
 template <class Data, class BlockFn>
 PassSums<typename Data::scalar_type> abs_pass(const Data& data,
                                               const Vector<typename Data::scalar_type>& w,
-                                              typename Data::scalar_type b,
-                                              const BlockFn& block_fn, int threads) {
+                                              typename Data::scalar_type b, const BlockFn& block_fn,
+                                              int threads) {
   using Scalar = typename Data::scalar_type;
   using Acc = Accum<Scalar>;
   const Eigen::Index d = data.cols();
@@ -136,25 +137,26 @@ PassSums<typename Data::scalar_type> abs_pass(const Data& data,
   std::vector<Vector<Scalar>> block_sums(static_cast<std::size_t>(scatter ? 0 : workers),
                                          Vector<Scalar>(d));
   ChunkSums<Acc> sums(data.first_chunk(), data.chunk_count(), d + 1);
-  for_each_chunk(data, workers, [&](const auto& piece, Eigen::Index c, int worker,
-                                    Eigen::Index begin, Eigen::Index end) {
-    Scalar* z = buffers[static_cast<std::size_t>(worker)].data();
-    auto slot = sums[c];
-    for (Eigen::Index row0 = begin; row0 < end; row0 += layout.block_rows) {
-      const Eigen::Index rows = std::min(layout.block_rows, end - row0);
-      piece.X.logits(row0, rows, w, b, z);
-      block_fn(piece, row0, rows, z);
-      if constexpr (scatter) {
-        piece.X.abs_gradient_into(row0, rows, z, slot.data());
-      } else {
-        Vector<Scalar>& g = block_sums[static_cast<std::size_t>(worker)];
-        g.setZero();
-        piece.X.abs_gradient(row0, rows, z, g);
-        slot.head(d) += g.template cast<Acc>();
-      }
-      slot[d] += static_cast<Acc>(kernel_sum(z, rows));
-    }
-  });
+  for_each_chunk(
+      data, workers,
+      [&](const auto& piece, Eigen::Index c, int worker, Eigen::Index begin, Eigen::Index end) {
+        Scalar* z = buffers[static_cast<std::size_t>(worker)].data();
+        auto slot = sums[c];
+        for (Eigen::Index row0 = begin; row0 < end; row0 += layout.block_rows) {
+          const Eigen::Index rows = std::min(layout.block_rows, end - row0);
+          piece.X.logits(row0, rows, w, b, z);
+          block_fn(piece, row0, rows, z);
+          if constexpr (scatter) {
+            piece.X.abs_gradient_into(row0, rows, z, slot.data());
+          } else {
+            Vector<Scalar>& g = block_sums[static_cast<std::size_t>(worker)];
+            g.setZero();
+            piece.X.abs_gradient(row0, rows, z, g);
+            slot.head(d) += g.template cast<Acc>();
+          }
+          slot[d] += static_cast<Acc>(kernel_sum(z, rows));
+        }
+      });
   const auto total = sums.total(data.reduction());
   PassSums<Scalar> out;
   out.weights = total.head(d);

@@ -35,11 +35,11 @@ constexpr void check_kind() {
   static_assert(std::is_same_v<typename Derived::Scalar, Scalar>,
                 "logistic_neuron: X must hold the model's Scalar type; convert it with "
                 "X.template cast<Scalar>()");
-  static_assert(std::is_base_of_v<Eigen::MatrixBase<Derived>, Derived> ||
-                    is_compressed_sparse_v<Derived>,
-                "logistic_neuron: X must be a dense Eigen matrix expression or a compressed "
-                "sparse matrix (Eigen::SparseMatrix, or a Map or Ref of one); evaluate other "
-                "sparse expressions into an Eigen::SparseMatrix first");
+  static_assert(
+      std::is_base_of_v<Eigen::MatrixBase<Derived>, Derived> || is_compressed_sparse_v<Derived>,
+      "logistic_neuron: X must be a dense Eigen matrix expression or a compressed "
+      "sparse matrix (Eigen::SparseMatrix, or a Map or Ref of one); evaluate other "
+      "sparse expressions into an Eigen::SparseMatrix first");
 }
 
 /// Calls f(kind) with the kind of X that views X, and returns what f returns. Sparse X's indices
@@ -61,8 +61,8 @@ decltype(auto) with_kind(const char* caller, const Eigen::EigenBase<Derived>& X,
 
 /// Recomputes the logits that overflowed (see repair_logits in dense.hpp and sparse.hpp).
 template <class Scalar, int Order>
-void repair_kind_logits(const char* caller, const DenseX<Scalar, Order>& X,
-                        const Vector<Scalar>& w, Scalar b, Vector<Scalar>& z) {
+void repair_kind_logits(const char* caller, const DenseX<Scalar, Order>& X, const Vector<Scalar>& w,
+                        Scalar b, Vector<Scalar>& z) {
   repair_logits(caller, X.matrix(), w, b, z);
 }
 template <class Scalar, int Order, class StorageIndex>

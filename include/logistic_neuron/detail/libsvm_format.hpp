@@ -59,7 +59,7 @@ inline constexpr bool is_libsvm_scalar_v =
 /// True for the index types a libsvm matrix may use: signed integers.
 template <class StorageIndex>
 inline constexpr bool is_libsvm_index_v =
-    std::is_integral_v<StorageIndex> && std::is_signed_v<StorageIndex> &&
+    std::is_integral_v<StorageIndex>&& std::is_signed_v<StorageIndex> &&
     !std::is_same_v<StorageIndex, bool>;
 
 /// "float" or "double", for messages.
@@ -72,9 +72,9 @@ constexpr const char* libsvm_scalar_name() noexcept {
 /// d + 1 (e.g. the outer index array of X's column-major copy) still fits.
 template <class StorageIndex>
 constexpr Eigen::Index libsvm_index_capacity() noexcept {
-  return static_cast<Eigen::Index>(
-      std::min<long long>(std::numeric_limits<StorageIndex>::max(),
-                          std::numeric_limits<Eigen::Index>::max()) - 1);
+  return static_cast<Eigen::Index>(std::min<long long>(std::numeric_limits<StorageIndex>::max(),
+                                                       std::numeric_limits<Eigen::Index>::max()) -
+                                   1);
 }
 
 /// +0 or -0 of type T (float or double), made from its bit pattern: -ffast-math may drop the
@@ -129,8 +129,8 @@ inline bool libsvm_magnitude_at_least_one(const char* first, const char* last) n
   constexpr long long saturate = 1'000'000'000'000LL;
   const char* p = first;
   if (p < last && *p == '-') ++p;
-  long long integer_digits = 0;       // digits before the point, leading zeros excluded
-  long long leading = 0;              // m, once a non-zero digit is seen
+  long long integer_digits = 0;  // digits before the point, leading zeros excluded
+  long long leading = 0;         // m, once a non-zero digit is seen
   bool found = false;
   for (; p < last && *p >= '0' && *p <= '9'; ++p) {
     if (found || *p != '0') {
@@ -301,8 +301,8 @@ bool libsvm_exact_value(std::uint64_t m, int e, Scalar& magnitude) noexcept {
   } else if constexpr (std::is_same_v<Scalar, float>) {
     if (m > LibsvmPowers<double>::max_mantissa || e < -22 || e > 22) return false;
     const auto s = static_cast<double>(m);
-    const double r = e >= 0 ? s * LibsvmPowers<double>::value[e]
-                            : s / LibsvmPowers<double>::value[-e];
+    const double r =
+        e >= 0 ? s * LibsvmPowers<double>::value[e] : s / LibsvmPowers<double>::value[-e];
     std::uint64_t bits = 0;
     std::memcpy(&bits, &r, sizeof bits);
     constexpr int extra = 53 - target_digits;
@@ -380,8 +380,7 @@ class LibsvmArray {
   LibsvmArray(const LibsvmArray&) = delete;
   LibsvmArray& operator=(const LibsvmArray&) = delete;
   LibsvmArray(LibsvmArray&& other) noexcept
-      : m_data(std::exchange(other.m_data, nullptr)),
-        m_size(std::exchange(other.m_size, 0)),
+      : m_data(std::exchange(other.m_data, nullptr)), m_size(std::exchange(other.m_size, 0)),
         m_capacity(std::exchange(other.m_capacity, 0)) {}
   LibsvmArray& operator=(LibsvmArray&&) = delete;
   ~LibsvmArray() { std::free(m_data); }
@@ -413,10 +412,10 @@ class LibsvmArray {
 
 /// What the parser is told: read_libsvm's options, checked, with the limits worked out.
 struct LibsvmSettings {
-  const char* caller;          ///< the name messages start with
-  Eigen::Index n_features;     ///< 0 (infer) or d
-  Eigen::Index max_features;   ///< LibsvmOptions::max_features capped at the StorageIndex limit
-  bool capped;                 ///< true when the StorageIndex limit is the smaller
+  const char* caller;         ///< the name messages start with
+  Eigen::Index n_features;    ///< 0 (infer) or d
+  Eigen::Index max_features;  ///< LibsvmOptions::max_features capped at the StorageIndex limit
+  bool capped;                ///< true when the StorageIndex limit is the smaller
   std::size_t max_line_length;
   bool zero_based;
   Eigen::Index feature_limit;  ///< columns must be below this: n_features, else max_features
@@ -497,8 +496,8 @@ class LibsvmLines {
 
   /// Throws the error of a failing stream, at the current line.
   [[noreturn]] void fail_stream() const {
-    throw FormatError(m_line, std::string(m_settings.caller) + ": line " +
-                                  std::to_string(m_line) + ": the stream failed while reading");
+    throw FormatError(m_line, std::string(m_settings.caller) + ": line " + std::to_string(m_line) +
+                                  ": the stream failed while reading");
   }
 
   std::size_t line() const noexcept { return m_line; }
@@ -624,8 +623,8 @@ class LibsvmLines {
       }
       return libsvm_signed_zero<Scalar>(*s == '-');
     }
-    fail(value_first, "the value " + libsvm_quote(value_first, r.ptr) + feature +
-                          " is not a finite number");
+    fail(value_first,
+         "the value " + libsvm_quote(value_first, r.ptr) + feature + " is not a finite number");
   }
 
   /// The message for an index not above the previous one on its line.
@@ -648,9 +647,9 @@ class LibsvmLines {
     const std::string range = "indices go from " + std::to_string(first_index()) + " to " +
                               std::to_string(m_settings.feature_limit - 1 + first_index());
     if (m_settings.n_features > 0) {
-      fail(first, "the feature index " + index_text + " is out of range: " +
-                      "LibsvmOptions::n_features is " + std::to_string(m_settings.n_features) +
-                      ", so " + range);
+      fail(first, "the feature index " + index_text +
+                      " is out of range: " + "LibsvmOptions::n_features is " +
+                      std::to_string(m_settings.n_features) + ", so " + range);
     }
     fail(first, "the feature index " + index_text + " is out of range: the limit is " +
                     std::to_string(m_settings.max_features) + " features (" +
@@ -719,8 +718,7 @@ class LibsvmParser {
     m_settings.max_line_length = max_line_length;
     m_settings.zero_based = zero_based;
     m_settings.feature_limit = n_features > 0 ? n_features : m_settings.max_features;
-    m_settings.max_entries =
-        static_cast<std::size_t>(std::numeric_limits<StorageIndex>::max());
+    m_settings.max_entries = static_cast<std::size_t>(std::numeric_limits<StorageIndex>::max());
     m_settings.index_bits = static_cast<int>(8 * sizeof(StorageIndex));
   }
 
@@ -877,7 +875,7 @@ class LibsvmParser {
   /// Records what `slot` parsed since its start() as the next piece, and advances the totals.
   void add_piece(std::size_t slot, std::size_t row_begin, std::size_t entry_begin) {
     const Lines& lines = m_slots[slot];
-    Piece piece{slot, row_begin, lines.row_ends().size(), entry_begin, lines.inner().size(),
+    Piece piece{slot,   row_begin, lines.row_ends().size(), entry_begin, lines.inner().size(),
                 m_rows, m_entries};
     m_rows += piece.row_end - piece.row_begin;
     m_entries += piece.entry_end - piece.entry_begin;
@@ -899,8 +897,8 @@ class LibsvmParser {
     std::vector<const char*> cuts(threads + 1, last);
     cuts[0] = first;
     for (std::size_t t = 1; t < threads; ++t) {
-      const std::ptrdiff_t share = (last - first) * static_cast<std::ptrdiff_t>(t) /
-                                   static_cast<std::ptrdiff_t>(threads);
+      const std::ptrdiff_t share =
+          (last - first) * static_cast<std::ptrdiff_t>(t) / static_cast<std::ptrdiff_t>(threads);
       const char* p = std::max(cuts[t - 1], first + share);
       if (p > first && p < last && p[-1] != '\n') {
         const void* newline = std::memchr(p, '\n', static_cast<std::size_t>(last - p));
@@ -1014,7 +1012,7 @@ class LibsvmParser {
 /// copy: row-major compressed storage (SparseMatrix, Map and Ref of it, blocks of whole rows).
 template <class Derived>
 inline constexpr bool libsvm_direct_rows_v =
-    std::is_base_of_v<Eigen::SparseCompressedBase<Derived>, Derived> && Derived::IsRowMajor;
+    std::is_base_of_v<Eigen::SparseCompressedBase<Derived>, Derived>&& Derived::IsRowMajor;
 
 /// Buffers the output text and writes it in blocks of about 1 MiB.
 class LibsvmWriteBuffer {
@@ -1092,15 +1090,13 @@ void libsvm_check_write(const char* caller, const Rows& X, const Eigen::MatrixBa
         const Eigen::Index j = it.index();
         const Scalar value = it.value();
         if (!is_finite_bits(value)) {
-          throw std::invalid_argument(where + "X(" + std::to_string(i) + ", " +
-                                      std::to_string(j) + ") is " + to_text(value) +
-                                      "; expected finite values");
+          throw std::invalid_argument(where + "X(" + std::to_string(i) + ", " + std::to_string(j) +
+                                      ") is " + to_text(value) + "; expected finite values");
         }
         if (j <= previous || j >= X.cols()) {
           throw std::invalid_argument(where + "row " + std::to_string(i) + " of X stores column " +
                                       std::to_string(j) + " after column " +
-                                      std::to_string(previous) + " of " +
-                                      std::to_string(X.cols()) +
+                                      std::to_string(previous) + " of " + std::to_string(X.cols()) +
                                       "; expected strictly increasing column indices below " +
                                       "X.cols() (a malformed sparse Map?)");
         }
@@ -1110,9 +1106,8 @@ void libsvm_check_write(const char* caller, const Rows& X, const Eigen::MatrixBa
       for (Eigen::Index j = 0; j < X.cols(); ++j) {
         const Scalar value = X(i, j);
         if (!is_finite_bits(value)) {
-          throw std::invalid_argument(where + "X(" + std::to_string(i) + ", " +
-                                      std::to_string(j) + ") is " + to_text(value) +
-                                      "; expected finite values");
+          throw std::invalid_argument(where + "X(" + std::to_string(i) + ", " + std::to_string(j) +
+                                      ") is " + to_text(value) + "; expected finite values");
         }
       }
     }

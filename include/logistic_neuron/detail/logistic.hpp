@@ -96,7 +96,8 @@ struct ScalarOps {
 
 /// True for the types whose log1p is log1p_unit.
 template <class Scalar>
-inline constexpr bool has_log1p_unit_v = std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>;
+inline constexpr bool has_log1p_unit_v =
+    std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>;
 
 /// e = exp(-|z|), flushed to 0 where it would be subnormal.
 template <class Scalar>
@@ -192,8 +193,8 @@ struct PacketOps {
 /// the rows a packet does not cover go through sample_terms itself). tick() is called once per
 /// 8 rows (the kernel prefetches the next block from it). weight is null for unit weights.
 template <class Scalar, class Tick>
-Scalar logistic_block(Scalar* z_then_r, const Scalar* sign, const Scalar* weight,
-                      Eigen::Index rows, const Tick& tick) {
+Scalar logistic_block(Scalar* z_then_r, const Scalar* sign, const Scalar* weight, Eigen::Index rows,
+                      const Tick& tick) {
   Eigen::Index i = 0;
   Scalar loss = 0;
   if constexpr (has_log1p_unit_v<Scalar> && Eigen::internal::packet_traits<Scalar>::Vectorizable) {
@@ -217,7 +218,8 @@ Scalar logistic_block(Scalar* z_then_r, const Scalar* sign, const Scalar* weight
       const Packet t = ploadu<Packet>(sign + i);
       const Packet m = pmul(t, z);
       const Packet magnitude = pabs(z);
-      const Packet e = pselect(pcmp_lt(magnitude, flush), pexp(pnegate(pmin(magnitude, flush))), zero);
+      const Packet e =
+          pselect(pcmp_lt(magnitude, flush), pexp(pnegate(pmin(magnitude, flush))), zero);
       const Packet inverse = pdiv(one, padd(one, e));
       // softplus(m) = max(m, 0) + log1p(e)
       Packet loss_i = padd(pmax(m, zero), log1p_unit<Scalar>(e, ops));

@@ -83,9 +83,9 @@ constexpr void metrics_check_scalar() {
 /// The ROC curve as cumulative (weighted) counts at every distinct score, highest score first.
 template <class Scalar>
 struct RocCounts {
-  std::vector<Accum<Scalar>> fps;   ///< false positives with score >= threshold
-  std::vector<Accum<Scalar>> tps;   ///< true positives with score >= threshold
-  std::vector<Scalar> thresholds;   ///< the distinct scores, decreasing
+  std::vector<Accum<Scalar>> fps;  ///< false positives with score >= threshold
+  std::vector<Accum<Scalar>> tps;  ///< true positives with score >= threshold
+  std::vector<Scalar> thresholds;  ///< the distinct scores, decreasing
 };
 
 /// Sorts the samples by decreasing score (skipping zero weights) and accumulates the counts at
@@ -153,7 +153,6 @@ Scalar roc_area(const RocCounts<Scalar>& counts) {
   return static_cast<Scalar>(area / (Acc(2) * fp_prev * tp_prev));
 }
 
-
 /// Counts (or sums the weights of) the four cells; checks the input first.
 template <class Count, class DerivedY, class DerivedP>
 metrics::ConfusionMatrix<Count> metrics_confusion(const char* caller,
@@ -192,11 +191,10 @@ metrics::ConfusionMatrix<double> metrics_weighted_confusion(
   return metrics_confusion<double>(caller, y_true, y_pred, &w);
 }
 
-
 template <class DerivedY, class DerivedP>
-typename DerivedP::Scalar metrics_log_loss(
-    const Eigen::MatrixBase<DerivedY>& y_true, const Eigen::MatrixBase<DerivedP>& probabilities,
-    const Vector<Accum<typename DerivedP::Scalar>>* weight) {
+typename DerivedP::Scalar metrics_log_loss(const Eigen::MatrixBase<DerivedY>& y_true,
+                                           const Eigen::MatrixBase<DerivedP>& probabilities,
+                                           const Vector<Accum<typename DerivedP::Scalar>>* weight) {
   using Scalar = typename DerivedP::Scalar;
   using Acc = Accum<Scalar>;
   const Scalar eps = std::numeric_limits<Scalar>::epsilon();
@@ -289,7 +287,6 @@ metrics::RocCurve<Scalar> metrics_roc_curve(const RocCounts<Scalar>& counts,
   }
   return curve;
 }
-
 
 /// Checks the input of a score metric: Scalar is float, double or long double; y_true and the
 /// scores (called `name`) are non-empty vectors of one size; labels are 0 or 1; scores are

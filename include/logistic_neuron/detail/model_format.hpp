@@ -49,8 +49,8 @@ inline std::string feature_name_problem(const std::string& name) {
   for (std::size_t k = 0; k < name.size(); ++k) {
     const auto c = static_cast<unsigned char>(name[k]);
     if (c < 0x20 || c == 0x7f) {
-      return "has the control character " + std::to_string(static_cast<int>(c)) +
-             " at byte " + std::to_string(k);
+      return "has the control character " + std::to_string(static_cast<int>(c)) + " at byte " +
+             std::to_string(k);
     }
   }
   if (name.front() == ' ' || name.back() == ' ') return "starts or ends with a space";
@@ -98,8 +98,8 @@ class LineReader {
   }
 
   [[noreturn]] void fail(const std::string& what) const {
-    throw FormatError(m_line, std::string(m_caller) + ": line " + std::to_string(m_line) + ": " +
-                                  what);
+    throw FormatError(m_line,
+                      std::string(m_caller) + ": line " + std::to_string(m_line) + ": " + what);
   }
 
   /// The next line, trimmed of spaces and tabs (and a final '\r'). `expected` says what it should
@@ -149,7 +149,8 @@ class LineReader {
     File value{};
     const char* first = token.data();
     const char* last = first + token.size();
-    const std::from_chars_result r = std::from_chars(first, last, value, std::chars_format::general);
+    const std::from_chars_result r =
+        std::from_chars(first, last, value, std::chars_format::general);
     if (token.empty() || r.ec == std::errc::invalid_argument || r.ptr != last) {
       fail("expected " + what + " (a number), got " + quote(token));
     }
@@ -181,8 +182,8 @@ class LineReader {
 
 /// The feature count on a "features d" line.
 inline Eigen::Index parse_feature_count(const LineReader& reader, const std::string& token) {
-  const std::string what = "a feature count, an integer in [1, " +
-                           std::to_string(max_model_features) + "]";
+  const std::string what =
+      "a feature count, an integer in [1, " + std::to_string(max_model_features) + "]";
   long long count = 0;
   const char* first = token.data();
   const char* last = first + token.size();
@@ -197,7 +198,8 @@ inline Eigen::Index parse_feature_count(const LineReader& reader, const std::str
 }
 
 /// Reads the d lines of a "feature_names" section into `names`.
-inline void read_feature_names(LineReader& reader, Eigen::Index d, std::vector<std::string>& names) {
+inline void read_feature_names(LineReader& reader, Eigen::Index d,
+                               std::vector<std::string>& names) {
   for (Eigen::Index j = 0; j < d; ++j) {
     const std::string what = "feature name " + std::to_string(j + 1) + " of " + std::to_string(d);
     std::string name = reader.next(what);
@@ -272,16 +274,16 @@ Model<Target> read_model_body(LineReader& reader) {
     line = reader.next("\"end\"");
   }
   if (line != "end") {
-    const char* optional = model.feature_means.size() != 0 ? ""
-                           : model.feature_names.empty()
-                               ? " (or an optional \"feature_names\" or \"standardization\" section)"
-                               : " (or an optional \"standardization\" section)";
+    const char* optional =
+        model.feature_means.size() != 0 ? ""
+        : model.feature_names.empty()
+            ? " (or an optional \"feature_names\" or \"standardization\" section)"
+            : " (or an optional \"standardization\" section)";
     reader.fail(std::string("expected \"end\"") + optional + ", got " + quote(line));
   }
   model.weights = Eigen::Map<const Vector<Target>>(weights.data(), d);
   return model;
 }
-
 
 /// Empty if (weights, bias, names, means, scales) make a valid model, else what is wrong: d >= 1
 /// weights (at most max_model_features), all finite; a finite bias; names empty or d valid
@@ -336,8 +338,8 @@ std::string model_problem(const Vector<Scalar>& weights, Scalar bias,
 /// Throws std::invalid_argument naming `caller` if the parts do not make a valid model.
 template <class Scalar>
 void check_model(const char* caller, const Vector<Scalar>& weights, Scalar bias,
-                 const std::vector<std::string>& feature_names,
-                 const Vector<Scalar>& feature_means, const Vector<Scalar>& feature_scales) {
+                 const std::vector<std::string>& feature_names, const Vector<Scalar>& feature_means,
+                 const Vector<Scalar>& feature_scales) {
   const std::string problem =
       model_problem(weights, bias, feature_names, feature_means, feature_scales);
   if (!problem.empty()) throw std::invalid_argument(std::string(caller) + ": " + problem);
@@ -360,8 +362,8 @@ std::string model_text(const Model<Scalar>& model) {
   if (model.feature_means.size() != 0) {
     text += "standardization\n";
     for (Eigen::Index j = 0; j < model.feature_means.size(); ++j) {
-      text += format_number(model.feature_means[j]) + " " +
-              format_number(model.feature_scales[j]) + "\n";
+      text += format_number(model.feature_means[j]) + " " + format_number(model.feature_scales[j]) +
+              "\n";
     }
   }
   text += "end\n";
@@ -395,8 +397,8 @@ Model<Scalar> read_model_from(std::istream& in, const char* caller) {
                 quote(keyword + (value.empty() ? "" : " " + value)));
   }
   if (value != std::to_string(model_format_version)) {
-    reader.fail("unsupported format version " + quote(value) +
-                "; this library reads version " + std::to_string(model_format_version));
+    reader.fail("unsupported format version " + quote(value) + "; this library reads version " +
+                std::to_string(model_format_version));
   }
   LineReader::split(reader.next("\"scalar <type>\""), keyword, value);
   if (keyword != "scalar") {
@@ -408,8 +410,7 @@ Model<Scalar> read_model_from(std::istream& in, const char* caller) {
   std::string first, second;
   LineReader::split(value, first, second);
   if (first == "long" && second == "double") return read_model_body<long double, Scalar>(reader);
-  reader.fail("unknown scalar type " + quote(value) +
-              "; expected float, double or long double");
+  reader.fail("unknown scalar type " + quote(value) + "; expected float, double or long double");
 }
 
 }  // namespace detail

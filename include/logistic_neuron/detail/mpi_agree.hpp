@@ -186,7 +186,8 @@ inline std::uint64_t fnv1a(const std::string& text, std::uint64_t hash = 1469598
 template <class Derived>
 std::string vector_digest(const Eigen::MatrixBase<Derived>& v) {
   std::uint64_t hash = fnv1a(std::to_string(v.size()));
-  for (Eigen::Index i = 0; i < v.size(); ++i) hash = fnv1a(";" + to_text(v.derived().coeff(i)), hash);
+  for (Eigen::Index i = 0; i < v.size(); ++i)
+    hash = fnv1a(";" + to_text(v.derived().coeff(i)), hash);
   return std::to_string(v.size()) + " entries, digest " + std::to_string(hash);
 }
 

@@ -65,8 +65,8 @@ inline void mpi_check(int code, const char* call) {
   char text[MPI_MAX_ERROR_STRING];
   int length = 0;
   if (MPI_Error_string(code, text, &length) != MPI_SUCCESS) length = 0;
-  throw std::runtime_error(std::string("logistic_neuron::mpi: ") + call + " failed: " +
-                           std::string(text, static_cast<std::size_t>(length)));
+  throw std::runtime_error(std::string("logistic_neuron::mpi: ") + call +
+                           " failed: " + std::string(text, static_cast<std::size_t>(length)));
 }
 
 /// An element count as the int MPI takes.

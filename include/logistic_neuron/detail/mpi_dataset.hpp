@@ -56,10 +56,11 @@ struct ShardPlan {
   Eigen::Index copy_chunk = -1;      ///< the straddling chunk it copies whole, or -1
   Eigen::Index copy_rows = 0;        ///< the rows of that copy ...
   Eigen::Index copy_begin = 0;       ///< ... of which its local rows [copy_begin, rows) come first
-  std::vector<std::pair<int, Eigen::Index>> sources;  ///< (rank, rows) the rest comes from, in order
-  Eigen::Index lead_rows = 0;        ///< its leading rows in an earlier rank's chunk ...
-  int lead_owner = -1;               ///< ... and that rank (-1 if none)
-  int first_row_rank = 0;            ///< the rank holding global row 0
+  std::vector<std::pair<int, Eigen::Index>>
+      sources;                 ///< (rank, rows) the rest comes from, in order
+  Eigen::Index lead_rows = 0;  ///< its leading rows in an earlier rank's chunk ...
+  int lead_owner = -1;         ///< ... and that rank (-1 if none)
+  int first_row_rank = 0;      ///< the rank holding global row 0
 
   /// The rows of this rank's pieces (the view's, then the copy's).
   /// \return their number.
@@ -110,7 +111,9 @@ inline ShardPlan make_shard_plan(int rank, const std::vector<Eigen::Index>& rows
       plan.copy_begin = plan.view_end;
       for (std::size_t t = static_cast<std::size_t>(rank) + 1;
            t < rows.size() && plan.offset[t] < last_end; ++t) {
-        if (rows[t] > 0) plan.sources.emplace_back(static_cast<int>(t), std::min(rows[t], last_end - plan.offset[t]));
+        if (rows[t] > 0)
+          plan.sources.emplace_back(static_cast<int>(t),
+                                    std::min(rows[t], last_end - plan.offset[t]));
       }
     }
   } else {
@@ -162,8 +165,8 @@ HaloChunk<Scalar, Order> exchange_halo(MPI_Comm comm, const ShardPlan& plan,
       Eigen::Map<Vector<Scalar>>(out.data() + k * (d + 1), k) =
           Eigen::Map<const Vector<Scalar>>(weight, k);
     }
-    mpi_check(MPI_Isend(out.data(), mpi_count(out.size()), mpi_type<Scalar>(), plan.lead_owner,
-                        tag, comm, &request),
+    mpi_check(MPI_Isend(out.data(), mpi_count(out.size()), mpi_type<Scalar>(), plan.lead_owner, tag,
+                        comm, &request),
               "MPI_Isend");
   }
   HaloChunk<Scalar, Order> halo;
@@ -204,9 +207,9 @@ Vector<Scalar> broadcast_first_row(MPI_Comm comm, const ShardPlan& plan,
                                    const XRef<Scalar, Order>& X) {
   Vector<Scalar> row(X.cols());
   if (plan.rank == plan.first_row_rank && X.rows() > 0) row = X.row(0).transpose();
-  mpi_check(MPI_Bcast(row.data(), mpi_count(row.size()), mpi_type<Scalar>(), plan.first_row_rank,
-                      comm),
-            "MPI_Bcast");
+  mpi_check(
+      MPI_Bcast(row.data(), mpi_count(row.size()), mpi_type<Scalar>(), plan.first_row_rank, comm),
+      "MPI_Bcast");
   return row;
 }
 
@@ -221,12 +224,13 @@ template <class Data>
 Accum<typename Data::scalar_type> chunk_weight_total(const Data& data) {
   using Acc = Accum<typename Data::scalar_type>;
   ChunkSums<Acc> sums(data.first_chunk(), data.chunk_count(), 1);
-  for_each_chunk(data, 1, [&](const auto& piece, Eigen::Index c, int, Eigen::Index begin,
-                              Eigen::Index end) {
-    Acc total = 0;
-    for (Eigen::Index i = begin; i < end; ++i) total += piece.weight ? Acc(piece.weight[i]) : Acc(1);
-    sums[c][0] = total;
-  });
+  for_each_chunk(data, 1,
+                 [&](const auto& piece, Eigen::Index c, int, Eigen::Index begin, Eigen::Index end) {
+                   Acc total = 0;
+                   for (Eigen::Index i = begin; i < end; ++i)
+                     total += piece.weight ? Acc(piece.weight[i]) : Acc(1);
+                   sums[c][0] = total;
+                 });
   return sums.total(data.reduction())[0];
 }
 
@@ -252,20 +256,15 @@ class ShardedDense {
   /// \param reproducible the reduction's mode (see MpiReduction).
   /// \param scale_exponent E of the whole X (the same on every rank).
   ShardedDense(MPI_Comm comm, ShardPlan plan, const XRef<Scalar, Order>& X,
-               const Targets<Scalar>& targets, bool weighted, bool reproducible,
-               int scale_exponent)
+               const Targets<Scalar>& targets, bool weighted, bool reproducible, int scale_exponent)
       : m_plan(std::move(plan)),
         m_view(X.middleRows(m_plan.view_begin, m_plan.view_end - m_plan.view_begin)),
-        m_view_kind(m_view),
-        m_halo(exchange_halo(comm, m_plan, X, targets.sign.data(), targets.weight_data(),
-                             weighted)),
-        m_copy(m_halo.X),
-        m_copy_kind(m_copy),
-        m_sign(targets.sign.data()),
+        m_view_kind(m_view), m_halo(exchange_halo(comm, m_plan, X, targets.sign.data(),
+                                                  targets.weight_data(), weighted)),
+        m_copy(m_halo.X), m_copy_kind(m_copy), m_sign(targets.sign.data()),
         m_weight(weighted ? targets.weight_data() : nullptr),
         m_first_row(broadcast_first_row(comm, m_plan, X)),
-        m_reduction(comm, reproducible, m_plan.layout.chunks),
-        m_scale_exponent(scale_exponent) {
+        m_reduction(comm, reproducible, m_plan.layout.chunks), m_scale_exponent(scale_exponent) {
     m_total_weight = chunk_weight_total(*this);
   }
   ShardedDense(const ShardedDense&) = delete;

@@ -109,8 +109,8 @@ class MpiReduction final : public Reduction {
       total = tree_total(frontier, size);
     } else {
       total = frontier_total(frontier, size);
-      mpi_check(MPI_Allreduce(MPI_IN_PLACE, total.data(), mpi_count(size), mpi_type<Acc>(),
-                              MPI_SUM, m_comm),
+      mpi_check(MPI_Allreduce(MPI_IN_PLACE, total.data(), mpi_count(size), mpi_type<Acc>(), MPI_SUM,
+                              m_comm),
                 "MPI_Allreduce");
     }
     frontier.clear();
@@ -126,7 +126,8 @@ class MpiReduction final : public Reduction {
         send_frontier(frontier, size, m_rank - step);
         break;
       }
-      if (m_rank + step < m_size) merge_frontier(frontier, receive_frontier<Acc>(size, m_rank + step));
+      if (m_rank + step < m_size)
+        merge_frontier(frontier, receive_frontier<Acc>(size, m_rank + step));
     }
     Vector<Acc> total = m_rank == 0 ? frontier_total(frontier, size) : Vector<Acc>(size);
     mpi_check(MPI_Bcast(total.data(), mpi_count(size), mpi_type<Acc>(), 0, m_comm), "MPI_Bcast");
@@ -155,8 +156,9 @@ class MpiReduction final : public Reduction {
     int count = 0;
     mpi_check(MPI_Get_count(&status, mpi_type<Acc>(), &count), "MPI_Get_count");
     Vector<Acc> message(count);
-    mpi_check(MPI_Recv(message.data(), count, mpi_type<Acc>(), from, tag, m_comm, MPI_STATUS_IGNORE),
-              "MPI_Recv");
+    mpi_check(
+        MPI_Recv(message.data(), count, mpi_type<Acc>(), from, tag, m_comm, MPI_STATUS_IGNORE),
+        "MPI_Recv");
     const Eigen::Index stride = size + 2;
     Frontier<Acc> frontier(static_cast<std::size_t>(count / stride));
     for (std::size_t k = 0; k < frontier.size(); ++k) {

@@ -51,11 +51,11 @@ namespace detail {
 
 /// What each rank contributes at set-up, once its own input has been checked.
 struct RankFacts {
-  Eigen::Index rows = 0;        ///< its rows
-  Eigen::Index ones = 0;        ///< its labels equal to 1
-  long double sum_squares = 0;  ///< sum x_ij^2 of its rows (DenseX::scan)
+  Eigen::Index rows = 0;         ///< its rows
+  Eigen::Index ones = 0;         ///< its labels equal to 1
+  long double sum_squares = 0;   ///< sum x_ij^2 of its rows (DenseX::scan)
   bool positive_weight = false;  ///< some sample weight of its rows is > 0
-  bool callback = false;        ///< it has an on_epoch callback
+  bool callback = false;         ///< it has an on_epoch callback
 };
 
 /// The facts of every rank, and their totals (added in rank order: the same bits everywhere).
@@ -76,12 +76,13 @@ inline SetupFacts gather_facts(MPI_Comm comm, const RankFacts& mine) {
   int size = 1;
   mpi_check(MPI_Comm_size(comm, &size), "MPI_Comm_size");
   constexpr int fields = 5;
-  const long double local[fields] = {static_cast<long double>(mine.rows),
-                                     static_cast<long double>(mine.ones), mine.sum_squares,
-                                     mine.positive_weight ? 1.0L : 0.0L, mine.callback ? 1.0L : 0.0L};
+  const long double local[fields] = {
+      static_cast<long double>(mine.rows), static_cast<long double>(mine.ones), mine.sum_squares,
+      mine.positive_weight ? 1.0L : 0.0L, mine.callback ? 1.0L : 0.0L};
   std::vector<long double> all(static_cast<std::size_t>(size) * fields);
-  mpi_check(MPI_Allgather(local, fields, MPI_LONG_DOUBLE, all.data(), fields, MPI_LONG_DOUBLE, comm),
-            "MPI_Allgather");
+  mpi_check(
+      MPI_Allgather(local, fields, MPI_LONG_DOUBLE, all.data(), fields, MPI_LONG_DOUBLE, comm),
+      "MPI_Allgather");
   SetupFacts facts;
   facts.rows.resize(static_cast<std::size_t>(size));
   for (std::size_t r = 0; r < facts.rows.size(); ++r) {
@@ -189,7 +190,8 @@ void add_fit_options(Signature& s, const FitOptions<Scalar>& o) {
   add("gradient_tolerance", to_text(o.gradient_tolerance));
   add("standardize", to_text(o.standardize));
   add("class_weight", std::to_string(static_cast<int>(o.class_weight.mode)) + " " +
-                          to_text(o.class_weight.weight_0) + " " + to_text(o.class_weight.weight_1));
+                          to_text(o.class_weight.weight_0) + " " +
+                          to_text(o.class_weight.weight_1));
   add("check_separation", to_text(o.check_separation));
 }
 
@@ -431,8 +433,9 @@ FitResult<Scalar> mpi_fit(MPI_Comm user_comm, const XRef<Scalar, Order>& X,
   const Layout layout = make_layout(facts.total_rows, d, sizeof(Scalar), Order == Eigen::ColMajor);
   const bool weighted =
       sample_weight || options.class_weight.mode != ClassWeight<Scalar>::Mode::none;
-  const ShardedDense<Scalar, Order> data(comm.get(), make_shard_plan(comm.rank(), facts.rows, layout),
-                                         X, targets, weighted, reproducible, exponent);
+  const ShardedDense<Scalar, Order> data(comm.get(),
+                                         make_shard_plan(comm.rank(), facts.rows, layout), X,
+                                         targets, weighted, reproducible, exponent);
   require_total_weight(call, options.class_weight, weight_of, data.total_weight());
 
   FitOptions<Scalar> run = options;
@@ -506,9 +509,9 @@ Scalar mpi_evaluate(const char* call, MPI_Comm user_comm, const Model<Scalar>& m
   require_rows(call, facts);
   const Eigen::Index d = X.cols();
   const Layout layout = make_layout(facts.total_rows, d, sizeof(Scalar), Order == Eigen::ColMajor);
-  const ShardedDense<Scalar, Order> data(comm.get(), make_shard_plan(comm.rank(), facts.rows, layout),
-                                         X, targets, false, reproducible,
-                                         scale_exponent(facts.sum_squares, facts.total_rows, d));
+  const ShardedDense<Scalar, Order> data(
+      comm.get(), make_shard_plan(comm.rank(), facts.rows, layout), X, targets, false, reproducible,
+      scale_exponent(facts.sum_squares, facts.total_rows, d));
   const Scalar J = evaluate_at(data, model.weights, model.bias, l2, num_threads(), gw, gb);
   if (!is_finite_bits(J) || !all_finite_bits(gw) || !is_finite_bits(gb)) {
     throw std::overflow_error(std::string(call) +
@@ -548,9 +551,9 @@ void mpi_summarize(SummaryT& summary, MPI_Comm user_comm, const Model<Scalar>& m
   const Eigen::Index d = X.cols();
   require_identifiable(call, facts.total_rows, d + 1, facts.ones);
   const Layout layout = make_layout(facts.total_rows, d, sizeof(Scalar), Order == Eigen::ColMajor);
-  const ShardedDense<Scalar, Order> data(comm.get(), make_shard_plan(comm.rank(), facts.rows, layout),
-                                         X, targets, false, reproducible,
-                                         scale_exponent(facts.sum_squares, facts.total_rows, d));
+  const ShardedDense<Scalar, Order> data(
+      comm.get(), make_shard_plan(comm.rank(), facts.rows, layout), X, targets, false, reproducible,
+      scale_exponent(facts.sum_squares, facts.total_rows, d));
   fill_summary(summary, call, data, model.weights, model.bias, model.feature_names, facts.ones,
                num_threads());
 }
@@ -618,8 +621,8 @@ void agreed_metric_checks(MPI_Comm comm, const char* call, const char* scores_ty
   Signature signature;
   signature.add("the call", call, true, "every rank in the same call");
   signature.add("the scalar type of the scores", scores_type, true, "one type on every rank");
-  signature.add("the overload", weighted ? "with sample weights" : "without sample weights",
-                true, "the same overload on every rank");
+  signature.add("the overload", weighted ? "with sample weights" : "without sample weights", true,
+                "the same overload on every rank");
   const std::string caller = rank_caller(call, rank);
   agreed_setup(comm, signature, caller, [&] {
     checks(caller.c_str());
@@ -725,8 +728,8 @@ metrics::ConfusionMatrix<double> mpi_weighted_confusion(const char* call, MPI_Co
 template <class DerivedY, class DerivedS, class DerivedW, class Loss>
 typename DerivedS::Scalar mpi_mean_loss(const char* call, MPI_Comm user_comm,
                                         const Eigen::MatrixBase<DerivedY>& y_true,
-                                        const Eigen::MatrixBase<DerivedS>& scores,
-                                        const char* name, bool probabilities,
+                                        const Eigen::MatrixBase<DerivedS>& scores, const char* name,
+                                        bool probabilities,
                                         const Eigen::MatrixBase<DerivedW>* weight,
                                         const Loss& loss) {
   using Scalar = typename DerivedS::Scalar;
@@ -748,7 +751,8 @@ typename DerivedS::Scalar mpi_mean_loss(const char* call, MPI_Comm user_comm,
   Vector<Acc> sums = Vector<Acc>::Zero(3);  // sum s loss, sum s, count
   for (Eigen::Index i = 0; i < y_true.size(); ++i) {
     const Acc s = weight ? w[i] : Acc(1);
-    sums[0] += s * loss(y_true.derived().coeff(i) == 1, static_cast<Acc>(scores.derived().coeff(i)));
+    sums[0] +=
+        s * loss(y_true.derived().coeff(i) == 1, static_cast<Acc>(scores.derived().coeff(i)));
     sums[1] += s;
   }
   sums[2] = static_cast<Acc>(y_true.size());

@@ -29,8 +29,7 @@ bool newton_direction(AccumMatrix<Scalar> H, const Vector<Scalar>& g, Vector<Sca
   Vector<Acc> E(size);
   for (Eigen::Index j = 0; j < size; ++j) {
     const Acc diagonal = H(j, j);
-    E[j] = diagonal > 0 && is_finite_bits(diagonal) ? Acc(1) / std::sqrt(diagonal)
-                                                                        : Acc(1);
+    E[j] = diagonal > 0 && is_finite_bits(diagonal) ? Acc(1) / std::sqrt(diagonal) : Acc(1);
   }
   H = E.asDiagonal() * H * E.asDiagonal();
   const Vector<Acc> rhs = -(E.cwiseProduct(g.template cast<Acc>()));

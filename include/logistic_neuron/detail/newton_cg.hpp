@@ -35,7 +35,7 @@ DirectionEnd conjugate_gradient_direction(const ProblemT& problem, const Vector<
   const Scalar g_norm = g.stableNorm();
   const Scalar target = std::min(Scalar(0.5), std::sqrt(g_norm)) * g_norm;
   p = Vector<Scalar>::Zero(g.size());
-  Vector<Scalar> r = -g;          // the residual -g - H p
+  Vector<Scalar> r = -g;  // the residual -g - H p
   Vector<Scalar> direction = r;
   Scalar rr = r.squaredNorm();
   const Eigen::Index steps = std::min<Eigen::Index>(newton_cg_max_steps, g.size());

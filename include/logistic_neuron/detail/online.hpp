@@ -94,12 +94,14 @@ template <class Scalar>
 void require_online_options(const char* caller, const FitOptions<Scalar>& options) {
   options.validate(caller);
   if (options.class_weight.mode == ClassWeight<Scalar>::Mode::balanced) {
-    throw std::invalid_argument(prefix(caller) + "class_weight balanced needs the class counts of "
+    throw std::invalid_argument(prefix(caller) +
+                                "class_weight balanced needs the class counts of "
                                 "the whole stream, which a batch does not have; pass "
                                 "ClassWeight::given(n / (2 n_0), n / (2 n_1)) from known counts");
   }
   if (options.standardize) {
-    throw std::invalid_argument(prefix(caller) + "standardize needs the column statistics of the "
+    throw std::invalid_argument(prefix(caller) +
+                                "standardize needs the column statistics of the "
                                 "whole stream, which a batch does not have; standardize the "
                                 "batches with statistics you know, or use fit");
   }
@@ -148,8 +150,9 @@ FitResult<Scalar> online_step(const char* caller, const FitOptions<Scalar>& opti
   if (!fresh) next = state;
   if (fresh) {
     const bool has = model.weights.size() > 0;
-    next.iterate = problem.from_original(has ? model.weights : Vector<Scalar>(Vector<Scalar>::Zero(d)),
-                                         has ? model.bias : Scalar(0));
+    next.iterate =
+        problem.from_original(has ? model.weights : Vector<Scalar>(Vector<Scalar>::Zero(d)),
+                              has ? model.bias : Scalar(0));
     next.squared_gradients = Vector<Scalar>::Zero(d + 1);
     next.scale_exponent = exponent;
   }

@@ -50,7 +50,7 @@ namespace detail {
 /// What one path computes: per lambda (columns of weights) and for the path.
 template <class Scalar>
 struct PathData {
-  Vector<Scalar> lambdas;                                    ///< the grid actually solved
+  Vector<Scalar> lambdas;                                     ///< the grid actually solved
   std::vector<Eigen::Triplet<Scalar, Eigen::Index>> entries;  ///< non-zero w_j at lambda k: (j, k)
   std::vector<Scalar> biases, deviance_ratios;
   std::vector<Eigen::Index> nonzeros, passes;
@@ -63,9 +63,9 @@ struct PathData {
 template <class Scalar>
 struct PathSettings {
   Scalar alpha = 1;
-  Vector<Scalar> factors;   ///< p, rescaled to sum to d
+  Vector<Scalar> factors;  ///< p, rescaled to sum to d
   bool fit_intercept = true;
-  Vector<Scalar> lambdas;   ///< the user's grid, or empty
+  Vector<Scalar> lambdas;  ///< the user's grid, or empty
   Eigen::Index n_lambdas = 100;
   Scalar min_ratio = Scalar(1e-4);
   Scalar tolerance = Scalar(1e-9);
@@ -89,14 +89,14 @@ PathSettings<Scalar> path_settings(const char* caller, const PathOptions<Scalar>
   s.factors = Vector<Scalar>::Ones(d);
   if (options.penalty_factors.size() == d) {
     const Accum<Scalar> total = options.penalty_factors.template cast<Accum<Scalar>>().sum();
-    s.factors = (options.penalty_factors.template cast<Accum<Scalar>>() * (Accum<Scalar>(d) / total))
-                    .template cast<Scalar>();
+    s.factors =
+        (options.penalty_factors.template cast<Accum<Scalar>>() * (Accum<Scalar>(d) / total))
+            .template cast<Scalar>();
   }
   s.fit_intercept = options.fit_intercept;
   s.lambdas = options.lambdas;
   s.n_lambdas = options.n_lambdas;
-  s.min_ratio = options.lambda_min_ratio ? *options.lambda_min_ratio
-                                         : Scalar(n < d ? 1e-2 : 1e-4);
+  s.min_ratio = options.lambda_min_ratio ? *options.lambda_min_ratio : Scalar(n < d ? 1e-2 : 1e-4);
   s.tolerance = options.tolerance;
   s.max_passes = options.max_passes;
   s.early_stop = options.early_stop;
@@ -150,7 +150,8 @@ void record_point(const Solver& solver, const Vector<Scalar>& y, const Vector<Sc
 template <class Columns, class Scalar>
 std::vector<unsigned char> constant_columns(const Columns& X, const Vector<Scalar>& s) {
   std::vector<unsigned char> constant(static_cast<std::size_t>(X.cols()), 0);
-  for (Eigen::Index j = 0; j < X.cols(); ++j) constant[std::size_t(j)] = X.constant_on(j, s.data()) ? 1 : 0;
+  for (Eigen::Index j = 0; j < X.cols(); ++j)
+    constant[std::size_t(j)] = X.constant_on(j, s.data()) ? 1 : 0;
   return constant;
 }
 
@@ -163,7 +164,8 @@ Accum<Scalar> fit_null_model(Solver& solver, CdPenalty<Scalar>& penalty,
                              const PathSettings<Scalar>& settings, Accum<Scalar> ybar) {
   using Acc = Accum<Scalar>;
   const Eigen::Index d = settings.factors.size();
-  const Scalar b0 = settings.fit_intercept ? static_cast<Scalar>(std::log(ybar / (1 - ybar))) : Scalar(0);
+  const Scalar b0 =
+      settings.fit_intercept ? static_cast<Scalar>(std::log(ybar / (1 - ybar))) : Scalar(0);
   solver.start(Vector<Scalar>::Zero(d), b0);
   penalty.frozen.assign(static_cast<std::size_t>(d), 1);
   for (Eigen::Index j = 0; j < d; ++j) {
@@ -171,7 +173,8 @@ Accum<Scalar> fit_null_model(Solver& solver, CdPenalty<Scalar>& penalty,
     penalty.frozen[std::size_t(j)] = 0;
     solver.include(j);
   }
-  solver.solve(penalty, Acc(settings.tolerance), settings.max_passes, [](const auto&) { return false; });
+  solver.solve(penalty, Acc(settings.tolerance), settings.max_passes,
+               [](const auto&) { return false; });
   penalty.frozen = constant;
   const Vector<Acc>& g = solver.data_gradient();
   const Acc alpha_floor = std::max(Acc(settings.alpha), Acc(1e-3));
@@ -210,11 +213,13 @@ Accum<Scalar> null_deviance(const Vector<Scalar>& y, const Vector<Scalar>& s, Ac
 
 /// Sets the penalty of lambda: lasso_j = lambda alpha p_j, ridge_j = lambda (1 - alpha) p_j.
 template <class Scalar>
-void set_lambda(CdPenalty<Scalar>& penalty, const PathSettings<Scalar>& settings, Accum<Scalar> lambda) {
+void set_lambda(CdPenalty<Scalar>& penalty, const PathSettings<Scalar>& settings,
+                Accum<Scalar> lambda) {
   using Acc = Accum<Scalar>;
   for (Eigen::Index j = 0; j < settings.factors.size(); ++j) {
     penalty.lasso[j] = static_cast<Scalar>(lambda * Acc(settings.alpha) * Acc(settings.factors[j]));
-    penalty.ridge[j] = static_cast<Scalar>(lambda * (1 - Acc(settings.alpha)) * Acc(settings.factors[j]));
+    penalty.ridge[j] =
+        static_cast<Scalar>(lambda * (1 - Acc(settings.alpha)) * Acc(settings.factors[j]));
   }
 }
 
@@ -228,7 +233,8 @@ void apply_strong_rule(Solver& solver, const std::vector<unsigned char>& constan
   const Vector<Acc>& g = solver.data_gradient();
   for (Eigen::Index j = 0; j < settings.factors.size(); ++j) {
     if (constant[std::size_t(j)] || solver.included(j)) continue;
-    if (std::abs(g[j]) >= Acc(settings.alpha) * Acc(settings.factors[j]) * (2 * lambda - previous)) {
+    if (std::abs(g[j]) >=
+        Acc(settings.alpha) * Acc(settings.factors[j]) * (2 * lambda - previous)) {
       solver.include(j);
     }
   }
@@ -251,7 +257,7 @@ PathData<typename Columns::scalar_type> run_path(
   const Acc ybar = sw.template cast<Acc>().dot(y.template cast<Acc>());
   if (!(ybar > 0 && ybar < 1)) {
     throw std::invalid_argument(prefix(caller) + "y holds one class only (on the rows of positive "
-                                "weight); expected both 0 and 1");
+                                                 "weight); expected both 0 and 1");
   }
   CdPenalty<Scalar> penalty;
   penalty.fit_intercept = settings.fit_intercept;
@@ -275,8 +281,9 @@ PathData<typename Columns::scalar_type> run_path(
     CdStatus status = CdStatus::converged;
     if (!(computed && k == 0)) {  // a computed grid starts at the null model itself
       apply_strong_rule(solver, constant, settings, lambda, previous);
-      status = solver.solve(penalty, Acc(settings.tolerance), solver.passes() + settings.max_passes,
-                            [](const auto&) { return false; }, false);
+      status = solver.solve(
+          penalty, Acc(settings.tolerance), solver.passes() + settings.max_passes,
+          [](const auto&) { return false; }, false);
     }
     previous = lambda;
     record_point(solver, y, s, null_dev, k, status, passes_before, out);
@@ -285,7 +292,8 @@ PathData<typename Columns::scalar_type> run_path(
     // glmnet's early stop, from the 5th lambda of a computed grid.
     if (computed && settings.early_stop && k >= 4) {
       const Scalar ratio = out.deviance_ratios[std::size_t(k)];
-      if (ratio - out.deviance_ratios[std::size_t(k - 1)] < Scalar(1e-5) || ratio > Scalar(0.999)) break;
+      if (ratio - out.deviance_ratios[std::size_t(k - 1)] < Scalar(1e-5) || ratio > Scalar(0.999))
+        break;
     }
   }
   out.lambdas.conservativeResize(solved);
@@ -404,7 +412,8 @@ void summarise(CvCurveData<Scalar>& curve, const std::vector<Accum<Scalar>>& fol
   for (const Acc w : fold_weight) total += w;
   for (Eigen::Index l = 0; l < L; ++l) {
     Acc m = 0;
-    for (Eigen::Index k = 0; k < K; ++k) m += fold_weight[std::size_t(k)] * Acc(curve.per_fold(k, l));
+    for (Eigen::Index k = 0; k < K; ++k)
+      m += fold_weight[std::size_t(k)] * Acc(curve.per_fold(k, l));
     m /= total;
     Acc v = 0;
     for (Eigen::Index k = 0; k < K; ++k) {
@@ -517,7 +526,8 @@ CvData<typename Columns::scalar_type> run_cv(
     held[std::size_t(out.folds[i])].push_back(Eigen::Index(i));
   }
   std::vector<Acc> fold_weight(static_cast<std::size_t>(K), Acc(0));
-  for (std::size_t i = 0; i < out.folds.size(); ++i) fold_weight[std::size_t(out.folds[i])] += s[Eigen::Index(i)];
+  for (std::size_t i = 0; i < out.folds.size(); ++i)
+    fold_weight[std::size_t(out.folds[i])] += s[Eigen::Index(i)];
   for (CvCurveData<Scalar>* c : {&out.deviance, &out.misclassification, &out.auc, &out.log_loss}) {
     c->per_fold = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>::Constant(
         K, L, std::numeric_limits<Scalar>::quiet_NaN());

@@ -125,13 +125,13 @@ class ThreadPool {
   std::vector<std::thread> m_threads;
   bool m_stop = false;
   unsigned long long m_generation = 0;
-  int m_helpers = 0;   // helpers (ids 1..m_helpers) that this pass wants
-  int m_running = 0;   // helpers of this pass not yet finished
+  int m_helpers = 0;  // helpers (ids 1..m_helpers) that this pass wants
+  int m_running = 0;  // helpers of this pass not yet finished
   Eigen::Index m_chunks = 0;
   std::atomic<Eigen::Index> m_next{0};
   std::exception_ptr m_error;
-  const void* m_work = nullptr;                               // the pass's work ...
-  void (*m_call)(const void*, Eigen::Index, int) = nullptr;   // ... and how to call it
+  const void* m_work = nullptr;                              // the pass's work ...
+  void (*m_call)(const void*, Eigen::Index, int) = nullptr;  // ... and how to call it
 };
 
 }  // namespace detail

@@ -89,8 +89,8 @@ Scalar scale_factor(int exponent) {
 /// (or q = v in standardized coordinates); and whether the bias is fitted (else it stays 0).
 template <class Scalar>
 struct PenaltySpec {
-  Vector<Scalar> ridge;   ///< ridge_j = l2 + lambda (1 - alpha) p_j
-  Vector<Scalar> lasso;   ///< lasso_j = lambda alpha p_j (empty: none)
+  Vector<Scalar> ridge;  ///< ridge_j = l2 + lambda (1 - alpha) p_j
+  Vector<Scalar> lasso;  ///< lasso_j = lambda alpha p_j (empty: none)
   bool fit_intercept = true;
 };
 
@@ -179,9 +179,10 @@ class Problem {
     const Eigen::Index d = n_features();
     const Vector<Scalar> w_unit = theta.head(d).cwiseQuotient(m_unit);  // w'
     w = m_factor * w_unit;
-    b = m_centred ? static_cast<Scalar>(Acc(theta[d]) - m_mean.template cast<Acc>().dot(
-                                                            w_unit.template cast<Acc>()))
-                  : theta[d];
+    b = m_centred
+            ? static_cast<Scalar>(Acc(theta[d]) -
+                                  m_mean.template cast<Acc>().dot(w_unit.template cast<Acc>()))
+            : theta[d];
   }
 
   /// theta = (v; c) of (w, b): v = u o w / f, c = b + mu . w / f.
@@ -206,7 +207,8 @@ class Problem {
     to_original(theta, w, b);
     const PassSums<Scalar> sums = logistic_sums(w, b);
     // dJ/db, or 0 when the bias is not fitted (it then never moves)
-    const Scalar gb = m_penalty.fit_intercept ? static_cast<Scalar>(m_scale * sums.bias) : Scalar(0);
+    const Scalar gb =
+        m_penalty.fit_intercept ? static_cast<Scalar>(m_scale * sums.bias) : Scalar(0);
     gradient.resize(d + 1);
     Acc smooth = 0, l1 = 0;
     for (Eigen::Index j = 0; j < d; ++j) {
@@ -251,9 +253,9 @@ class Problem {
     const Eigen::Index d = n_features();
     Vector<Scalar> g(d + 1);
     for (Eigen::Index j = 0; j < d; ++j) {
-      const Acc unit_part = m_centred ? Acc(m_unit[j]) * Acc(gradient[j]) +
-                                            Acc(m_mean[j]) * Acc(gradient[d])
-                                      : Acc(m_unit[j]) * Acc(gradient[j]);
+      const Acc unit_part =
+          m_centred ? Acc(m_unit[j]) * Acc(gradient[j]) + Acc(m_mean[j]) * Acc(gradient[d])
+                    : Acc(m_unit[j]) * Acc(gradient[j]);
       g[j] = static_cast<Scalar>(unit_part) / m_factor;
     }
     g[d] = gradient[d];
@@ -349,9 +351,9 @@ class Problem {
         continue;
       }
       const Acc data_part = Acc(m_factor) * (m_scale * sums.weights[j]);
-      product[j] = static_cast<Scalar>(
-          (m_centred ? data_part - Acc(m_mean[j]) * bias : data_part) / Acc(m_unit[j]) +
-          penalty * Acc(v[j]));
+      product[j] = static_cast<Scalar>((m_centred ? data_part - Acc(m_mean[j]) * bias : data_part) /
+                                           Acc(m_unit[j]) +
+                                       penalty * Acc(v[j]));
     }
     product[d] = m_penalty.fit_intercept ? static_cast<Scalar>(bias) : v[d];
     return product;
@@ -373,10 +375,10 @@ class Problem {
       Vector<Acc> next(d + 1);
       for (Eigen::Index j = 0; j < d; ++j) {
         const Acc product = Acc(m_factor) * sums.weights[j];
-        next[j] = m_constant[static_cast<std::size_t>(j)]
-                      ? Acc(0)
-                      : (m_centred ? product - Acc(m_mean[j]) * sums.bias : product) /
-                            Acc(m_unit[j]);
+        next[j] =
+            m_constant[static_cast<std::size_t>(j)]
+                ? Acc(0)
+                : (m_centred ? product - Acc(m_mean[j]) * sums.bias : product) / Acc(m_unit[j]);
       }
       next[d] = sums.bias;
       return next;
@@ -465,8 +467,8 @@ class Problem {
   const Data& m_data;
   PenaltySpec<Scalar> m_penalty;
   int m_threads;
-  Scalar m_factor;   // f = 2^-E
-  Acc m_scale;       // 1/S or 1
+  Scalar m_factor;    // f = 2^-E
+  Acc m_scale;        // 1/S or 1
   bool m_penalise_v;  // (l2/2) ||v||^2 (standardized) instead of (l2/2) ||w||^2
   bool m_report_v;    // reported gradient with respect to v (standardized)
   bool m_centred = false;

@@ -83,7 +83,8 @@ class Progress {
       return stop(StopReason::callback);
     }
     if (settled) return stop(StopReason::converged);
-    if (m_options.gradient_tolerance > 0 && g.cwiseAbs().maxCoeff() <= m_options.gradient_tolerance) {
+    if (m_options.gradient_tolerance > 0 &&
+        g.cwiseAbs().maxCoeff() <= m_options.gradient_tolerance) {
       return stop(StopReason::converged);
     }
     return false;

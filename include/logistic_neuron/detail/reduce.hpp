@@ -156,7 +156,8 @@ class ChunkSums {
       while (nodes.size() >= 2) {
         Node& right = nodes[nodes.size() - 1];
         Node& left = nodes[nodes.size() - 2];
-        if (left.level != right.level || left.index % 2 != 0 || right.index != left.index + 1) break;
+        if (left.level != right.level || left.index % 2 != 0 || right.index != left.index + 1)
+          break;
         slot(left.slot) += slot(right.slot);
         left.index /= 2;
         ++left.level;

@@ -135,42 +135,45 @@ struct MarginStats {
 /// The margin statistics at (w, b) and, when w_ref is not null, of the move from (w_ref, b_ref),
 /// in one pass over the dataset (both logits of a block from one read of it), across processes.
 template <class Data>
-MarginStats<typename Data::scalar_type> margin_pass(
-    const Data& data, const Vector<typename Data::scalar_type>& w, typename Data::scalar_type b,
-    const Vector<typename Data::scalar_type>* w_ref, typename Data::scalar_type b_ref,
-    int threads) {
+MarginStats<typename Data::scalar_type> margin_pass(const Data& data,
+                                                    const Vector<typename Data::scalar_type>& w,
+                                                    typename Data::scalar_type b,
+                                                    const Vector<typename Data::scalar_type>* w_ref,
+                                                    typename Data::scalar_type b_ref, int threads) {
   using Scalar = typename Data::scalar_type;
   const Layout layout = data.layout();
   const int workers = worker_count(data.chunk_count(), threads);
-  std::vector<Vector<Scalar>> z(static_cast<std::size_t>(workers), Vector<Scalar>(layout.block_rows));
+  std::vector<Vector<Scalar>> z(static_cast<std::size_t>(workers),
+                                Vector<Scalar>(layout.block_rows));
   std::vector<Vector<Scalar>> z_ref(static_cast<std::size_t>(workers),
                                     Vector<Scalar>(w_ref ? layout.block_rows : 0));
   std::vector<MarginStats<Scalar>> chunk_stats(static_cast<std::size_t>(data.chunk_count()));
-  for_each_chunk(data, workers, [&](const auto& piece, Eigen::Index c, int worker,
-                                    Eigen::Index begin, Eigen::Index end) {
-    MarginStats<Scalar>& stats = chunk_stats[static_cast<std::size_t>(c - data.first_chunk())];
-    Scalar* zb = z[static_cast<std::size_t>(worker)].data();
-    Scalar* zr = z_ref[static_cast<std::size_t>(worker)].data();
-    for (Eigen::Index row0 = begin; row0 < end; row0 += layout.block_rows) {
-      const Eigen::Index rows = std::min(layout.block_rows, end - row0);
-      piece.X.logits(row0, rows, w, b, zb);
-      if (w_ref) piece.X.logits(row0, rows, *w_ref, b_ref, zr);
-      for (Eigen::Index k = 0; k < rows; ++k) {
-        const Eigen::Index i = row0 + k;
-        if (piece.weight && !(piece.weight[i] > 0)) continue;
-        const Scalar m = -piece.sign[i] * zb[k];  // (2 y_i - 1) z_i
-        stats.min_margin = std::min(stats.min_margin, m);
-        stats.max_abs_logit = std::max(stats.max_abs_logit, std::abs(zb[k]));
-        if (!(m > 0)) ++stats.misclassified;
-        if (m >= separation_confident_margin<Scalar>) ++stats.confident;
-        if (w_ref) {
-          const Scalar move = -piece.sign[i] * (zb[k] - zr[k]);
-          stats.move_positive = std::max(stats.move_positive, move);
-          stats.move_negative = std::max(stats.move_negative, -move);
+  for_each_chunk(
+      data, workers,
+      [&](const auto& piece, Eigen::Index c, int worker, Eigen::Index begin, Eigen::Index end) {
+        MarginStats<Scalar>& stats = chunk_stats[static_cast<std::size_t>(c - data.first_chunk())];
+        Scalar* zb = z[static_cast<std::size_t>(worker)].data();
+        Scalar* zr = z_ref[static_cast<std::size_t>(worker)].data();
+        for (Eigen::Index row0 = begin; row0 < end; row0 += layout.block_rows) {
+          const Eigen::Index rows = std::min(layout.block_rows, end - row0);
+          piece.X.logits(row0, rows, w, b, zb);
+          if (w_ref) piece.X.logits(row0, rows, *w_ref, b_ref, zr);
+          for (Eigen::Index k = 0; k < rows; ++k) {
+            const Eigen::Index i = row0 + k;
+            if (piece.weight && !(piece.weight[i] > 0)) continue;
+            const Scalar m = -piece.sign[i] * zb[k];  // (2 y_i - 1) z_i
+            stats.min_margin = std::min(stats.min_margin, m);
+            stats.max_abs_logit = std::max(stats.max_abs_logit, std::abs(zb[k]));
+            if (!(m > 0)) ++stats.misclassified;
+            if (m >= separation_confident_margin<Scalar>) ++stats.confident;
+            if (w_ref) {
+              const Scalar move = -piece.sign[i] * (zb[k] - zr[k]);
+              stats.move_positive = std::max(stats.move_positive, move);
+              stats.move_negative = std::max(stats.move_negative, -move);
+            }
+          }
         }
-      }
-    }
-  });
+      });
   MarginStats<Scalar> total;
   for (const MarginStats<Scalar>& stats : chunk_stats) total.add(stats);
   if (const Reduction* reduction = data.reduction()) {
@@ -323,8 +326,8 @@ bool local_overlap_certified(const Data& data, const Vector<typename Data::scala
   if (!probe.converged || probe.misclassified == 0 || !(probe.last_step <= Scalar(1e-4))) {
     return false;
   }
-  return full_rank(hessian_sums(subsample, probe.w, probe.b,
-                                scale_factor<Scalar>(data.scale_exponent()), 1));
+  return full_rank(
+      hessian_sums(subsample, probe.w, probe.b, scale_factor<Scalar>(data.scale_exponent()), 1));
 }
 
 /// Rule 1 over every process: certified when some process's subsample certifies it.
@@ -363,8 +366,8 @@ const auto* margin_evidence(const Data& data, const Vector<typename Data::scalar
   if (reference) {
     out.reference_epoch = reference->epoch;
     const Scalar ref_norm = std::hypot(reference->w.stableNorm(), reference->b);
-    out.weight_growth = ref_norm > 0 ? out.weight_norm / ref_norm
-                                     : std::numeric_limits<Scalar>::infinity();
+    out.weight_growth =
+        ref_norm > 0 ? out.weight_norm / ref_norm : std::numeric_limits<Scalar>::infinity();
     out.direction_overlap = stats.move_overlap();
     if (!out.detected && out.weight_growth > 1 &&
         out.direction_overlap <= separation_overlap_limit<Scalar>) {
@@ -383,15 +386,15 @@ void probe_evidence(const Data& data, const Vector<typename Data::scalar_type>& 
                     Separation<typename Data::scalar_type>& out) {
   using Scalar = typename Data::scalar_type;
   const Eigen::Index n = data.rows(), d = data.cols();
-  const double hessian_work = static_cast<double>(n) * static_cast<double>(d + 1) *
-                              static_cast<double>(d + 1);
+  const double hessian_work =
+      static_cast<double>(n) * static_cast<double>(d + 1) * static_cast<double>(d + 1);
   if (d + 1 > separation_probe_max_features || hessian_work > separation_probe_max_work) return;
   const ProbeOutcome<Scalar> probe = newton_probe(data, w, b, threads);
   out.probe_steps = probe.steps;
   out.probe_misclassified = probe.misclassified;
   const Scalar probe_norm = std::hypot(probe.w.stableNorm(), probe.b);
-  out.probe_weight_growth = out.weight_norm > 0 ? probe_norm / out.weight_norm
-                                                : std::numeric_limits<Scalar>::infinity();
+  out.probe_weight_growth =
+      out.weight_norm > 0 ? probe_norm / out.weight_norm : std::numeric_limits<Scalar>::infinity();
   out.probe_direction_overlap = margin_pass(data, probe.w, probe.b, &w, b, threads).move_overlap();
   if (out.probe_misclassified == 0) {
     out.detected = true;
@@ -408,9 +411,10 @@ void probe_evidence(const Data& data, const Vector<typename Data::scalar_type>& 
 /// subsample (no separation); 2. the margins (margin_evidence); 3. where the iterates have not
 /// settled, the Newton probe (probe_evidence).
 template <class Data, class Recorder>
-Separation<typename Data::scalar_type> check_separation(
-    const Data& data, const Vector<typename Data::scalar_type>& w, typename Data::scalar_type b,
-    const Recorder& recorder, int threads) {
+Separation<typename Data::scalar_type> check_separation(const Data& data,
+                                                        const Vector<typename Data::scalar_type>& w,
+                                                        typename Data::scalar_type b,
+                                                        const Recorder& recorder, int threads) {
   using Scalar = typename Data::scalar_type;
   Separation<Scalar> out;
   out.checked = true;

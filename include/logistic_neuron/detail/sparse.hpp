@@ -93,7 +93,8 @@ class SparseX {
       for (Eigen::Index i = 0; i < rows; ++i) z[i] = b;
       for (Eigen::Index j = 0; j < m_cols; ++j) {
         const Scalar wj = w[j];
-        for (Eigen::Index k = first_in(j, row0), e = end(j); k < e && m_inner[k] < row0 + rows; ++k) {
+        for (Eigen::Index k = first_in(j, row0), e = end(j); k < e && m_inner[k] < row0 + rows;
+             ++k) {
           z[m_inner[k] - row0] += wj * m_values[k];
         }
       }
@@ -112,7 +113,8 @@ class SparseX {
     } else {
       for (Eigen::Index j = 0; j < m_cols; ++j) {
         Scalar sum = 0;
-        for (Eigen::Index k = first_in(j, row0), e = end(j); k < e && m_inner[k] < row0 + rows; ++k) {
+        for (Eigen::Index k = first_in(j, row0), e = end(j); k < e && m_inner[k] < row0 + rows;
+             ++k) {
           sum += m_values[k] * z[m_inner[k] - row0];
         }
         gradient[j] += static_cast<Acc>(sum);
@@ -126,9 +128,8 @@ class SparseX {
   void weighted_rows(Eigen::Index row0, Eigen::Index rows, const Root& root, Scalar factor,
                      MatrixA& A) const {
     A.leftCols(m_cols).setZero();
-    for_entries(row0, rows, [&](Eigen::Index i, Eigen::Index j, Scalar x) {
-      A(i, j) = root[i] * x * factor;
-    });
+    for_entries(row0, rows,
+                [&](Eigen::Index i, Eigen::Index j, Scalar x) { A(i, j) = root[i] * x * factor; });
   }
 
   /// For rows [row0, row0 + rows), with s_i = weight[i - row0] (1 if weight is null) and
@@ -172,7 +173,8 @@ class SparseX {
   template <class Acc>
   Vector<Acc> first_row() const {
     Vector<Acc> row = Vector<Acc>::Zero(m_cols);
-    if (m_rows > 0) for_entries(0, 1, [&](Eigen::Index, Eigen::Index j, Scalar x) { row[j] = Acc(x); });
+    if (m_rows > 0)
+      for_entries(0, 1, [&](Eigen::Index, Eigen::Index j, Scalar x) { row[j] = Acc(x); });
     return row;
   }
 
@@ -194,7 +196,8 @@ class SparseX {
         int exponent = 0;
         if (!kernel_scan_finite(m_values + start, count, exponent)) return false;
         using std::ldexp;
-        const Scalar squares = kernel_sum_squares(m_values + start, count, ldexp(Scalar(1), -exponent));
+        const Scalar squares =
+            kernel_sum_squares(m_values + start, count, ldexp(Scalar(1), -exponent));
         sum_squares += std::ldexp(static_cast<long double>(squares), 2 * exponent);
       }
     }
@@ -249,7 +252,8 @@ class SparseX {
       }
     } else {
       for (Eigen::Index j = 0; j < m_cols; ++j) {
-        for (Eigen::Index k = first_in(j, row0), e = end(j); k < e && m_inner[k] < row0 + rows; ++k) {
+        for (Eigen::Index k = first_in(j, row0), e = end(j); k < e && m_inner[k] < row0 + rows;
+             ++k) {
           f(Eigen::Index(m_inner[k]) - row0, j, m_values[k]);
         }
       }

@@ -19,8 +19,8 @@ namespace detail {
 /// 2^-E (so that they are in range whatever X's scale).
 template <class Scalar>
 struct Scaling {
-  Vector<Scalar> mean;                ///< mu_j of f x_j
-  Vector<Scalar> sd;                  ///< sigma_j of f x_j, 1 for a constant column
+  Vector<Scalar> mean;                  ///< mu_j of f x_j
+  Vector<Scalar> sd;                    ///< sigma_j of f x_j, 1 for a constant column
   std::vector<unsigned char> constant;  ///< 1 where every positively weighted x_ij is the same
 };
 
@@ -31,8 +31,7 @@ struct Scaling {
 /// sum s_i (x'_ij - x'_0j)^2 == 0 is constant: sigma is taken as 1.
 template <class Data>
 Scaling<typename Data::scalar_type> column_scaling(const Data& data,
-                                                   typename Data::scalar_type factor,
-                                                   int threads) {
+                                                   typename Data::scalar_type factor, int threads) {
   using Scalar = typename Data::scalar_type;
   using Acc = Accum<Scalar>;
   const Eigen::Index d = data.cols();

@@ -117,7 +117,8 @@ class BinaryReader {
     unsigned char header[binary_header_bytes];
     if (!seek_to(m_x.get(), 0) || size < binary_header_bytes ||
         std::fread(header, 1, sizeof header, m_x.get()) != sizeof header) {
-      fail("the file has " + std::to_string(size) + " bytes, fewer than the 24 of the header "
+      fail("the file has " + std::to_string(size) +
+           " bytes, fewer than the 24 of the header "
            "(\"LNDATA01\", int64 n, int64 d)");
     }
     if (std::memcmp(header, binary_magic, sizeof binary_magic) != 0) {
@@ -150,7 +151,8 @@ class BinaryReader {
   /// The next read starts at row 0.
   void rewind() {
     if (!seek_to(m_x.get(), binary_header_bytes) ||
-        !seek_to(m_y.get(), binary_header_bytes + 8 * std::int64_t(m_rows) * std::int64_t(m_cols))) {
+        !seek_to(m_y.get(),
+                 binary_header_bytes + 8 * std::int64_t(m_rows) * std::int64_t(m_cols))) {
       fail("cannot seek back to its first row");
     }
     m_next = 0;
@@ -190,11 +192,12 @@ class BinaryReader {
 
   /// The message for a file whose size is not 24 + 8 n (d + 1).
   std::string size_message(std::int64_t size, std::int64_t expected) const {
-    std::string out = "the file has " + std::to_string(size) + " bytes but its header (n = " +
-                      std::to_string(m_rows) + ", d = " + std::to_string(m_cols) +
+    std::string out = "the file has " + std::to_string(size) +
+                      " bytes but its header (n = " + std::to_string(m_rows) +
+                      ", d = " + std::to_string(m_cols) +
                       ") implies 24 + 8 n (d + 1) = " + std::to_string(expected);
-    if (size > expected) return out + ": it has " + std::to_string(size - expected) +
-                                " bytes too many";
+    if (size > expected)
+      return out + ": it has " + std::to_string(size - expected) + " bytes too many";
     const std::int64_t values = (size - binary_header_bytes) / 8;  // complete values present
     const std::int64_t x_values = std::int64_t(m_rows) * std::int64_t(m_cols);
     out += ": it is truncated; the first value missing is ";

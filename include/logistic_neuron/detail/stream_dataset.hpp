@@ -80,15 +80,15 @@ template <class Source, class = void>
 struct is_row_source : std::false_type {};
 template <class Source>
 struct is_row_source<
-    Source, std::void_t<typename Source::scalar_type, typename Source::x_block_type,
-                        decltype(std::declval<Source&>().read(
-                            std::declval<typename Source::x_block_type&>(),
-                            std::declval<Eigen::VectorXd&>(), Eigen::Index(1))),
-                        decltype(std::declval<Source&>().rewind()),
-                        decltype(std::declval<const Source&>().rows()),
-                        decltype(std::declval<const Source&>().cols()),
-                        decltype(std::declval<const Source&>().block_rows()),
-                        decltype(std::declval<const Source&>().name())>> : std::true_type {};
+    Source,
+    std::void_t<
+        typename Source::scalar_type, typename Source::x_block_type,
+        decltype(std::declval<Source&>().read(std::declval<typename Source::x_block_type&>(),
+                                              std::declval<Eigen::VectorXd&>(), Eigen::Index(1))),
+        decltype(std::declval<Source&>().rewind()), decltype(std::declval<const Source&>().rows()),
+        decltype(std::declval<const Source&>().cols()),
+        decltype(std::declval<const Source&>().block_rows()),
+        decltype(std::declval<const Source&>().name())>> : std::true_type {};
 template <class Source>
 inline constexpr bool is_row_source_v = is_row_source<Source>::value;
 
@@ -99,7 +99,8 @@ inline constexpr Eigen::Index stream_automatic_block_bytes = Eigen::Index(16) <<
 /// rows) rounded down to a whole number of chunks, at least one chunk, at most n.
 inline Eigen::Index stream_block_rows(Eigen::Index requested, const Layout& layout, Eigen::Index n,
                                       Eigen::Index row_bytes) {
-  if (requested <= 0) requested = stream_automatic_block_bytes / std::max<Eigen::Index>(1, row_bytes);
+  if (requested <= 0)
+    requested = stream_automatic_block_bytes / std::max<Eigen::Index>(1, row_bytes);
   const Eigen::Index chunks = std::max<Eigen::Index>(1, requested / layout.chunk_rows);
   return std::min(n, chunks * layout.chunk_rows);
 }
@@ -167,23 +168,23 @@ class StreamedData {
   /// the next block read while f computes the current one.
   template <class F>
   void for_each_piece(F&& f) const {
-    read_blocks(*m_source, m_rows, m_block_rows, m_buffers, m_where,
-                [&](Eigen::Index row0, const StreamBuffer<XBlock>& buffer) {
-                  check_block(row0, buffer);
-                  const typename StreamKind<XBlock>::View view(buffer.X, buffer.rows);
-                  const scalar_type* weight = m_targets.weight_data();
-                  f(Piece<kind_type>{view.kind(), m_targets.sign.data() + row0,
-                                     weight ? weight + row0 : nullptr,
-                                     row0 / m_layout.chunk_rows, row0});
-                });
+    read_blocks(
+        *m_source, m_rows, m_block_rows, m_buffers, m_where,
+        [&](Eigen::Index row0, const StreamBuffer<XBlock>& buffer) {
+          check_block(row0, buffer);
+          const typename StreamKind<XBlock>::View view(buffer.X, buffer.rows);
+          const scalar_type* weight = m_targets.weight_data();
+          f(Piece<kind_type>{view.kind(), m_targets.sign.data() + row0,
+                             weight ? weight + row0 : nullptr, row0 / m_layout.chunk_rows, row0});
+        });
   }
 
  private:
   /// A block must have the source's feature count.
   void check_block(Eigen::Index row0, const StreamBuffer<XBlock>& buffer) const {
     if (buffer.X.cols() != m_cols) {
-      throw std::invalid_argument(m_where + ": the block at row " + std::to_string(row0) +
-                                  " has " + std::to_string(buffer.X.cols()) +
+      throw std::invalid_argument(m_where + ": the block at row " + std::to_string(row0) + " has " +
+                                  std::to_string(buffer.X.cols()) +
                                   " columns (features) but the source has " +
                                   std::to_string(m_cols));
     }

@@ -162,9 +162,8 @@ class LibsvmBlockReader {
   bool next_line(Lines& lines, const char*& first, const char*& last) {
     for (;;) {
       const char* data = m_buffer.data();
-      const void* newline = m_end > m_begin
-                                ? std::memchr(data + m_begin, '\n', m_end - m_begin)
-                                : nullptr;
+      const void* newline =
+          m_end > m_begin ? std::memchr(data + m_begin, '\n', m_end - m_begin) : nullptr;
       if (newline != nullptr) {
         first = data + m_begin;
         last = static_cast<const char*>(newline) + 1;

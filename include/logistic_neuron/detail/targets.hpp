@@ -97,9 +97,8 @@ void apply_class_weight(const char* caller, const ClassWeight<Scalar>& class_wei
   }
   if (!(total > 0) || !is_finite_bits(total)) {
     throw std::invalid_argument(
-        std::string(caller) + ": sample weights times class_weight (" +
-        to_text(weight_of[0]) + " for class 0, " + to_text(weight_of[1]) +
-        " for class 1) sum to " + to_text(total) +
+        std::string(caller) + ": sample weights times class_weight (" + to_text(weight_of[0]) +
+        " for class 0, " + to_text(weight_of[1]) + " for class 1) sum to " + to_text(total) +
         "; expected a finite sum > 0 (does y contain a class with a positive weight?)");
   }
   targets.total_weight = total;

@@ -45,7 +45,8 @@ void require_vector(const char* caller, const char* name, const Eigen::EigenBase
 /// root mean square), 0 for all zeros. The solvers work in units of 2^E (problem.hpp).
 inline int scale_exponent(long double sum_squares, Eigen::Index n, Eigen::Index d) {
   if (!(sum_squares > 0) || n == 0 || d == 0) return 0;
-  const long double mean = sum_squares / (static_cast<long double>(n) * static_cast<long double>(d));
+  const long double mean =
+      sum_squares / (static_cast<long double>(n) * static_cast<long double>(d));
   return static_cast<int>(std::lround(0.5L * std::log2(mean)));
 }
 
@@ -90,8 +91,8 @@ void require_fit_scale(const char* caller, int exponent) {
   };
   throw std::invalid_argument(
       prefix(caller) + "X's root mean square is about 2^" + std::to_string(exponent) + " = " +
-      power(exponent) + "; expected at least 2^-" + std::to_string(bound) + " = " +
-      power(-bound) + " for this scalar type; multiply X by a power of 2 or 10 that brings it "
+      power(exponent) + "; expected at least 2^-" + std::to_string(bound) + " = " + power(-bound) +
+      " for this scalar type; multiply X by a power of 2 or 10 that brings it "
       "into range (the fitted weights then scale by its inverse)");
 }
 
@@ -141,8 +142,8 @@ Vector<W> checked_weights(const char* caller, const std::string& what_n, Eigen::
   for (Eigen::Index i = 0; i < n; ++i) {
     const auto value = s.derived().coeff(i);
     if (!(is_finite_bits(value) && value >= 0)) {
-      throw std::invalid_argument(prefix(caller) + "sample_weight[" + std::to_string(i) +
-                                  "] is " + to_text(value) + "; expected a finite weight >= 0");
+      throw std::invalid_argument(prefix(caller) + "sample_weight[" + std::to_string(i) + "] is " +
+                                  to_text(value) + "; expected a finite weight >= 0");
     }
     weight[i] = static_cast<W>(value);
     total += static_cast<Total>(weight[i]);

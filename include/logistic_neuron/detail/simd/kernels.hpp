@@ -39,8 +39,8 @@ decltype(auto) with_ops(const Call& call) {
 
 /// z_i = b + sum_j w_j x_ij for rows [0, rows) of column-major X (column j at X + j ld).
 template <class S>
-void kernel_logits_cols(const S* X, Eigen::Index ld, Eigen::Index rows, Eigen::Index d,
-                        const S* w, S b, S* z) {
+void kernel_logits_cols(const S* X, Eigen::Index ld, Eigen::Index rows, Eigen::Index d, const S* w,
+                        S b, S* z) {
   with_ops<S>([&](auto ops) { logits_cols(ops, X, ld, rows, d, w, b, z); });
 }
 
@@ -60,8 +60,8 @@ void kernel_gradient_cols(const S* X, Eigen::Index ld, Eigen::Index rows, Eigen:
 
 /// z_i = b + x_i . w for rows [0, rows) of row-major X (row i at X + i ld).
 template <class S>
-void kernel_logits_rows(const S* X, Eigen::Index ld, Eigen::Index rows, Eigen::Index d,
-                        const S* w, S b, S* z) {
+void kernel_logits_rows(const S* X, Eigen::Index ld, Eigen::Index rows, Eigen::Index d, const S* w,
+                        S b, S* z) {
   with_ops<S>([&](auto ops) { logits_rows(ops, X, ld, rows, d, w, b, z); });
 }
 

@@ -26,17 +26,16 @@
 /// with x^4, ...: the same number of multiply-adds as Horner's rule, but a chain of about
 /// log2(N) of them instead of N, so that the vector units stay busy.
 template <class O, int N>
-LOGISTIC_NEURON_KERNEL_INLINE typename O::V estrin(typename O::V x,
-                                                   const typename O::S (&c)[N]) {
+LOGISTIC_NEURON_KERNEL_INLINE typename O::V estrin(typename O::V x, const typename O::S (&c)[N]) {
   using V = typename O::V;
   V t[N];
-LOGISTIC_NEURON_UNROLL(32)
+  LOGISTIC_NEURON_UNROLL(32)
   for (int k = 0; k < N; ++k) t[k] = O::set1(c[k]);
   V power = x;
   int m = N;
-LOGISTIC_NEURON_UNROLL(8)
+  LOGISTIC_NEURON_UNROLL(8)
   for (int level = 0; level < 6 && m > 1; ++level) {
-LOGISTIC_NEURON_UNROLL(16)
+    LOGISTIC_NEURON_UNROLL(16)
     for (int i = 0; 2 * i + 1 < m; ++i) t[i] = O::fmadd(t[2 * i + 1], power, t[2 * i]);
     if (m % 2 != 0) t[m / 2] = t[m - 1];
     m = (m + 1) / 2;
@@ -54,8 +53,8 @@ LOGISTIC_NEURON_KERNEL_INLINE typename O::V exp_nonpositive(typename O::V x) {
   using S = typename O::S;
   using V = typename O::V;
   constexpr bool dbl = sizeof(S) == 8;
-  const V t = O::fmadd(x, O::set1(S(1.4426950408889634)), O::set1(dbl ? S(6755399441055744.0)
-                                                                       : S(12582912.0f)));
+  const V t = O::fmadd(x, O::set1(S(1.4426950408889634)),
+                       O::set1(dbl ? S(6755399441055744.0) : S(12582912.0f)));
   const V n = O::sub(t, O::set1(dbl ? S(6755399441055744.0) : S(12582912.0f)));
   V r = O::fmadd(n, O::set1(dbl ? S(-6.93147180369123816490e-01) : S(-0.693359375f)), x);
   r = O::fmadd(n, O::set1(dbl ? S(-1.90821492927058770002e-10) : S(2.12194440e-4f)), r);
@@ -97,8 +96,8 @@ LOGISTIC_NEURON_KERNEL_INLINE typename O::V log1p_unit_vector(typename O::V e) {
 /// s softplus(t z) (returned) and the residuals s t sigmoid(t z) (into r); e = exp(-|z|) is
 /// flushed to 0 beyond subnormal_exp_limit.
 template <class O>
-LOGISTIC_NEURON_KERNEL_INLINE typename O::V logistic_lanes(typename O::V z, typename O::V t, typename O::V s,
-                             typename O::V& r) {
+LOGISTIC_NEURON_KERNEL_INLINE typename O::V logistic_lanes(typename O::V z, typename O::V t,
+                                                           typename O::V s, typename O::V& r) {
   using S = typename O::S;
   using V = typename O::V;
   const V one = O::set1(S(1));
@@ -106,8 +105,8 @@ LOGISTIC_NEURON_KERNEL_INLINE typename O::V logistic_lanes(typename O::V z, type
   const V limit = O::set1(subnormal_exp_limit<S>());
   const V m = O::mul(t, z);
   const V magnitude = O::abs(z);
-  const V e = O::select(O::lt(magnitude, limit), exp_nonpositive<O>(O::neg(O::min(magnitude, limit))),
-                        zero);
+  const V e = O::select(O::lt(magnitude, limit),
+                        exp_nonpositive<O>(O::neg(O::min(magnitude, limit))), zero);
   const V inverse = O::div(one, O::add(one, e));
   // softplus(m) = max(m, 0) + log1p(e);  r = t (m >= 0 ? 1 : e) / (1 + e)
   V log1p_e;
@@ -140,7 +139,8 @@ typename O::S logistic_step(O, typename O::S* z, const typename O::S* sign,
     for (int k = 0; k < 4; ++k) {
       const Eigen::Index at = i + k * W;
       const V s = weight ? O::loadu(weight + at) : one;
-      total[k] = O::add(total[k], logistic_lanes<O>(O::loadu(z + at), O::loadu(sign + at), s, r[k]));
+      total[k] =
+          O::add(total[k], logistic_lanes<O>(O::loadu(z + at), O::loadu(sign + at), s, r[k]));
     }
     for (int k = 0; k < 4; ++k) O::storeu(z + i + k * W, r[k]);
   }
@@ -248,7 +248,8 @@ void logits_cols_fused(O, const typename O::S* X, Eigen::Index ld, Eigen::Index 
 /// into accumulator k mod 4), added as (a0 + a1) + (a2 + a3), reduced, then the remainder in
 /// order.
 template <class O>
-LOGISTIC_NEURON_KERNEL_INLINE typename O::S dot(const typename O::S* a, const typename O::S* b, Eigen::Index n) {
+LOGISTIC_NEURON_KERNEL_INLINE typename O::S dot(const typename O::S* a, const typename O::S* b,
+                                                Eigen::Index n) {
   using S = typename O::S;
   using V = typename O::V;
   constexpr Eigen::Index W = O::width;
@@ -346,7 +347,8 @@ void gradient_cols(O, const typename O::S* X, Eigen::Index ld, Eigen::Index rows
   for (; j < d; ++j) {
     const S* c = X + j * ld;
     V acc = O::zero();
-    for (Eigen::Index i = 0; i < full; i += W) acc = O::fmadd(O::loadu(c + i), O::loadu(r + i), acc);
+    for (Eigen::Index i = 0; i < full; i += W)
+      acc = O::fmadd(O::loadu(c + i), O::loadu(r + i), acc);
     S sums[4];
     O::reduce4(acc, O::zero(), O::zero(), O::zero(), sums);
     for (Eigen::Index i = full; i < rows; ++i) sums[0] += c[i] * r[i];
@@ -362,9 +364,8 @@ void gradient_cols(O, const typename O::S* X, Eigen::Index ld, Eigen::Index rows
 /// order after the lane sum.
 template <class O>
 LOGISTIC_NEURON_KERNEL_INLINE typename O::V row_dot_lanes(const typename O::S* x,
-                                                          const typename O::S* w,
-                                                          Eigen::Index full, Eigen::Index tail,
-                                                          typename O::V w_tail) {
+                                                          const typename O::S* w, Eigen::Index full,
+                                                          Eigen::Index tail, typename O::V w_tail) {
   using V = typename O::V;
   constexpr Eigen::Index W = O::width;
   V acc = O::zero();
@@ -401,7 +402,8 @@ void logits_rows(O, const typename O::S* X, Eigen::Index ld, Eigen::Index rows, 
                row_dot_lanes<O>(x + 3 * ld, w, full, tail, w_tail), sums);
     for (int k = 0; k < 4; ++k) {
       if constexpr (!O::masked) {
-        for (Eigen::Index j = full; j < d; ++j) sums[k] = O::fmadd_scalar(x[k * ld + j], w[j], sums[k]);
+        for (Eigen::Index j = full; j < d; ++j)
+          sums[k] = O::fmadd_scalar(x[k * ld + j], w[j], sums[k]);
       }
       z[i + k] = sums[k] + b;
     }
@@ -456,7 +458,8 @@ void gradient_short_rows(const typename O::S* X, Eigen::Index ld, Eigen::Index r
       O::store_partial(g + full, O::add(O::load_partial(g + full, tail), sum), tail);
     } else {
       for (Eigen::Index j = 0; j < tail; ++j) {
-        g[full + j] += (scalar_tail[0][j] + scalar_tail[1][j]) + (scalar_tail[2][j] + scalar_tail[3][j]);
+        g[full + j] +=
+            (scalar_tail[0][j] + scalar_tail[1][j]) + (scalar_tail[2][j] + scalar_tail[3][j]);
       }
     }
   }

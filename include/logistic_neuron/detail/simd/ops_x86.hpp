@@ -127,7 +127,8 @@ struct Ops<double> {
     __m128i most = _mm_setzero_si128();
     Eigen::Index i = 0;
     for (; i + 2 <= n; i += 2) {
-      const __m128i v = _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), magnitude);
+      const __m128i v =
+          _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), magnitude);
       const __m128i high = _mm_shuffle_epi32(v, _MM_SHUFFLE(3, 1, 3, 1));
       const __m128i greater = _mm_cmpgt_epi32(high, most);
       most = _mm_or_si128(_mm_and_si128(greater, high), _mm_andnot_si128(greater, most));
@@ -208,7 +209,8 @@ struct Ops<float> {
     __m128i most = _mm_setzero_si128();
     Eigen::Index i = 0;
     for (; i + 4 <= n; i += 4) {
-      const __m128i v = _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), magnitude);
+      const __m128i v =
+          _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), magnitude);
       const __m128i greater = _mm_cmpgt_epi32(v, most);
       most = _mm_or_si128(_mm_and_si128(greater, v), _mm_andnot_si128(greater, most));
     }
@@ -317,8 +319,8 @@ struct Ops<double> {
     __m256i most = _mm256_setzero_si256();
     Eigen::Index i = 0;
     for (; i + 4 <= n; i += 4) {
-      const __m256i v = _mm256_and_si256(
-          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)), magnitude);
+      const __m256i v =
+          _mm256_and_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)), magnitude);
       most = _mm256_blendv_epi8(most, v, _mm256_cmpgt_epi64(v, most));
     }
     std::uint64_t words[4];
@@ -402,8 +404,8 @@ struct Ops<float> {
     Eigen::Index i = 0;
     for (; i + 8 <= n; i += 8) {
       most = _mm256_max_epu32(
-          most, _mm256_and_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)),
-                                 magnitude));
+          most,
+          _mm256_and_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)), magnitude));
     }
     std::uint32_t words[8];
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(words), most);
@@ -476,7 +478,8 @@ struct Ops<double> {
   static V select(M m, V a, V b) { return _mm512_mask_blend_pd(m, b, a); }
   static S reduce_add(V v) {
     const __m256d quads = _mm256_add_pd(_mm512_castpd512_pd256(v), _mm512_extractf64x4_pd(v, 1));
-    const __m128d pairs = _mm_add_pd(_mm256_castpd256_pd128(quads), _mm256_extractf128_pd(quads, 1));
+    const __m128d pairs =
+        _mm_add_pd(_mm256_castpd256_pd128(quads), _mm256_extractf128_pd(quads, 1));
     return _mm_cvtsd_f64(_mm_add_sd(pairs, _mm_unpackhi_pd(pairs, pairs)));
   }
   static void reduce4(V a, V b, V c, V d, S* out) {
@@ -553,8 +556,9 @@ struct Ops<float> {
   static M le(V a, V b) { return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ); }
   static V select(M m, V a, V b) { return _mm512_mask_blend_ps(m, b, a); }
   static S reduce_add(V v) {
-    const __m256 octs = _mm256_add_ps(_mm512_castps512_ps256(v),
-                                      _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+    const __m256 octs =
+        _mm256_add_ps(_mm512_castps512_ps256(v),
+                      _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
     const __m128 quads = _mm_add_ps(_mm256_castps256_ps128(octs), _mm256_extractf128_ps(octs, 1));
     const __m128 pairs = _mm_add_ps(quads, _mm_movehl_ps(quads, quads));
     return _mm_cvtss_f32(_mm_add_ss(pairs, _mm_shuffle_ps(pairs, pairs, 1)));
