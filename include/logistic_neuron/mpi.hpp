@@ -142,16 +142,11 @@ FitResult<Scalar> fit(LogisticNeuron<Scalar>& neuron, MPI_Comm comm,
   const detail::XRef<Scalar, detail::storage_order_v<DerivedX>> X(X_local.derived());
   detail::Vector<Scalar> w;
   Scalar b = 0;
-  const FitResult<Scalar> result = detail::mpi_fit(
+  FitResult<Scalar> result = detail::mpi_fit(
       comm, X, y_local, static_cast<const detail::Vector<Scalar>*>(nullptr), options,
       mpi_options.summation == Summation::reproducible, neuron.model(), w, b);
-  // As LogisticNeuron::fit commits: names and standardization stay if the features do.
-  LogisticNeuron<Scalar> fitted(std::move(w), b);
-  if (fitted.n_features() == neuron.n_features()) {
-    fitted.set_feature_names(neuron.feature_names());
-    fitted.set_standardization(neuron.feature_means(), neuron.feature_scales());
-  }
-  neuron = std::move(fitted);
+  // As LogisticNeuron::fit keeps them (the same bits on every rank, so every rank agrees).
+  if (detail::keepable(result, w, b)) neuron.set_parameters(std::move(w), b);
   return result;
 }
 
@@ -183,15 +178,10 @@ FitResult<Scalar> fit(LogisticNeuron<Scalar>& neuron, MPI_Comm comm,
   const detail::XRef<Scalar, detail::storage_order_v<DerivedX>> X(X_local.derived());
   detail::Vector<Scalar> w;
   Scalar b = 0;
-  const FitResult<Scalar> result =
+  FitResult<Scalar> result =
       detail::mpi_fit(comm, X, y_local, &sample_weight_local, options,
                       mpi_options.summation == Summation::reproducible, neuron.model(), w, b);
-  LogisticNeuron<Scalar> fitted(std::move(w), b);
-  if (fitted.n_features() == neuron.n_features()) {
-    fitted.set_feature_names(neuron.feature_names());
-    fitted.set_standardization(neuron.feature_means(), neuron.feature_scales());
-  }
-  neuron = std::move(fitted);
+  if (detail::keepable(result, w, b)) neuron.set_parameters(std::move(w), b);
   return result;
 }
 
