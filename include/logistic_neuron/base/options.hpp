@@ -95,6 +95,33 @@ enum class CostReduction {
   sum    ///< J = sum_i s_i loss_i + (l2/2)||w||^2: the seed's summed cost.
 };
 
+namespace detail {
+
+/// The checks of the elastic net's mixing and factors that FitOptions::validate and
+/// PathOptions::validate share: alpha in [0, 1]; each penalty factor finite and >= 0, not all 0.
+template <class Scalar>
+void validate_elastic_net(const std::string& where, Scalar alpha,
+                          const Vector<Scalar>& penalty_factors) {
+  if (detail::is_nan_bits(alpha) || !(alpha >= 0 && alpha <= 1)) {
+    throw std::invalid_argument(where + "alpha must be in [0, 1], got " + detail::to_text(alpha));
+  }
+  bool any_factor = false;
+  for (Eigen::Index j = 0; j < penalty_factors.size(); ++j) {
+    const Scalar p = penalty_factors[j];
+    if (!detail::is_finite_bits(p) || !(p >= 0)) {
+      throw std::invalid_argument(where + "penalty_factors[" + std::to_string(j) +
+                                  "] must be finite and >= 0, got " + detail::to_text(p));
+    }
+    any_factor = any_factor || p > 0;
+  }
+  if (penalty_factors.size() > 0 && !any_factor) {
+    throw std::invalid_argument(where + "penalty_factors are all 0; expected at least one "
+                                        "positive factor (or none at all, for all 1)");
+  }
+}
+
+}  // namespace detail
+
 /// Options of LogisticNeuron::fit. An aggregate: set the fields you need by name.
 /// Every field is checked by validate() before a fit changes anything.
 template <class Scalar>
@@ -253,22 +280,7 @@ struct FitOptions {
       throw std::invalid_argument(where + "lambda must be finite and >= 0, got " +
                                   detail::to_text(lambda));
     }
-    if (detail::is_nan_bits(alpha) || !(alpha >= 0 && alpha <= 1)) {
-      throw std::invalid_argument(where + "alpha must be in [0, 1], got " + detail::to_text(alpha));
-    }
-    bool any_factor = false;
-    for (Eigen::Index j = 0; j < penalty_factors.size(); ++j) {
-      const Scalar p = penalty_factors[j];
-      if (!detail::is_finite_bits(p) || !(p >= 0)) {
-        throw std::invalid_argument(where + "penalty_factors[" + std::to_string(j) +
-                                    "] must be finite and >= 0, got " + detail::to_text(p));
-      }
-      any_factor = any_factor || p > 0;
-    }
-    if (penalty_factors.size() > 0 && !any_factor) {
-      throw std::invalid_argument(where + "penalty_factors are all 0; expected at least one "
-                                          "positive factor (or none at all, for all 1)");
-    }
+    detail::validate_elastic_net(where, alpha, penalty_factors);
     if (lambda > 0 && alpha > 0 &&
         (solver == Solver::newton || solver == Solver::lbfgs || solver == Solver::newton_cg)) {
       throw std::invalid_argument(where +

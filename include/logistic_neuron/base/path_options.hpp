@@ -11,6 +11,7 @@
 #include <Eigen/Core>
 
 #include "config.hpp"
+#include "options.hpp"
 #include "text.hpp"
 
 namespace logistic_neuron {
@@ -61,22 +62,7 @@ struct PathOptions {
   /// \throws std::invalid_argument naming the caller, the field, its valid range and its value.
   void validate(const char* caller = "PathOptions::validate") const {
     const std::string where = std::string(caller) + ": ";
-    if (detail::is_nan_bits(alpha) || !(alpha >= 0 && alpha <= 1)) {
-      throw std::invalid_argument(where + "alpha must be in [0, 1], got " + detail::to_text(alpha));
-    }
-    bool any_factor = false;
-    for (Eigen::Index j = 0; j < penalty_factors.size(); ++j) {
-      const Scalar p = penalty_factors[j];
-      if (!detail::is_finite_bits(p) || !(p >= 0)) {
-        throw std::invalid_argument(where + "penalty_factors[" + std::to_string(j) +
-                                    "] must be finite and >= 0, got " + detail::to_text(p));
-      }
-      any_factor = any_factor || p > 0;
-    }
-    if (penalty_factors.size() > 0 && !any_factor) {
-      throw std::invalid_argument(where + "penalty_factors are all 0; expected at least one "
-                                          "positive factor (or none at all, for all 1)");
-    }
+    detail::validate_elastic_net(where, alpha, penalty_factors);
     if (n_lambdas < 1) {
       throw std::invalid_argument(where + "n_lambdas must be >= 1, got " +
                                   std::to_string(n_lambdas));

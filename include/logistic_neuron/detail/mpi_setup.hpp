@@ -361,6 +361,23 @@ std::function<bool(const EpochInfo<Scalar>&)> agreed_on_epoch(
 // ---------------------------------------------------------------------------------------------
 // The calls
 
+/// What every rank of mpi::fit must agree on: the data's Scalar, storage order and columns, the
+/// overload (with or without sample weights), the summation, the options and, for a warm start,
+/// the parameters it starts from.
+template <class Scalar>
+Signature fit_signature(const char* call, int order, Eigen::Index d, bool weighted,
+                        bool reproducible, const FitOptions<Scalar>& options, bool warm,
+                        const Model<Scalar>& start) {
+  Signature signature = data_signature<Scalar>(call, order, d);
+  signature.add("the overload of fit", weighted ? "with sample weights" : "without sample weights",
+                true, "the same overload on every rank");
+  add_summation(signature, reproducible);
+  add_fit_options(signature, options);
+  add_parameters(signature, "the parameters warm_start starts from",
+                 warm ? start.weights : Vector<Scalar>(), start.bias);
+  return signature;
+}
+
 /// Collective: the fit of mpi::fit over this rank's rows (X, y and, when not null, the sample
 /// weights), from `start`'s parameters when options.warm_start and it has them; (w, b) receive
 /// the fitted parameters (the same bits on every rank). Changes nothing else.
@@ -387,14 +404,8 @@ FitResult<Scalar> mpi_fit(MPI_Comm user_comm, const XRef<Scalar, Order>& X,
   const char* where = caller.c_str();
   const Eigen::Index d = X.cols();
   const bool warm = options.warm_start && start.weights.size() > 0;
-  Signature signature = data_signature<Scalar>(call, Order, d);
-  signature.add("the overload of fit",
-                sample_weight ? "with sample weights" : "without sample weights", true,
-                "the same overload on every rank");
-  add_summation(signature, reproducible);
-  add_fit_options(signature, options);
-  add_parameters(signature, "the parameters warm_start starts from",
-                 warm ? start.weights : Vector<Scalar>(), start.bias);
+  const Signature signature =
+      fit_signature(call, Order, d, sample_weight != nullptr, reproducible, options, warm, start);
 
   Targets<Scalar> targets;
   const SetupFacts facts = agreed_setup(comm.get(), signature, caller, [&] {

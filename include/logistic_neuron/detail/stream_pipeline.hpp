@@ -57,7 +57,10 @@ void read_block(Source& source, StreamBuffer<XBlock>& buffer, Eigen::Index row0,
 
 /// Rewinds the source and calls visit(row0, buffer) for each block of rows [0, n), in order, on
 /// the calling thread, while the next block is read on a background thread (see the file
-/// comment). `where` starts the messages of read errors ("<caller>: \"<name>\"").
+/// comment). `where` starts the messages of read errors ("<caller>: \"<name>\""). One function
+/// of about 75 lines on purpose: the reader thread, the visiting loop and the guard that joins
+/// the thread share its locals (the mutex, the counters, the stop flag, the error), which split
+/// functions would have to pass around or wrap in a class holding the same state.
 template <class Source, class XBlock, class Visit>
 void read_blocks(Source& source, Eigen::Index n, Eigen::Index block_rows,
                  StreamBuffer<XBlock> (&buffers)[2], const std::string& where, const Visit& visit) {
