@@ -138,7 +138,7 @@ void check_outcome(const Outcome<S, I>& outcome, const std::string& text, std::s
     for (I k = X.outerIndexPtr()[i]; k < X.outerIndexPtr()[i + 1]; ++k) {
       const long long j = X.innerIndexPtr()[k];
       if (j <= previous || j >= X.cols()) std::abort();
-      if (!ln::detail::libsvm_is_finite(X.valuePtr()[k])) std::abort();
+      if (!ln::detail::is_finite_bits(X.valuePtr()[k])) std::abort();
       previous = j;
     }
   }
