@@ -26,7 +26,7 @@
 #include <logistic_neuron/logistic_neuron.hpp>
 #include <logistic_neuron/metrics.hpp>
 
-#include "csv.hpp"
+#include "breast_cancer_data.hpp"
 #include "svg.hpp"
 
 #ifndef LOGISTIC_NEURON_BREAST_CANCER_CSV
@@ -41,60 +41,7 @@ using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowM
 constexpr double test_fraction = 0.3;
 constexpr std::uint32_t split_seed = 20261128;
 
-/// The data: features, their names, and the target "malignant" (1) or "benign" (0).
-struct Data {
-  Matrix X;
-  Eigen::VectorXd malignant;
-  std::vector<std::string> names;
-};
-
-Data load(const std::string& path) {
-  const examples::CsvTable table = examples::read_csv(path);
-  const Eigen::Index columns = table.values.cols();
-  if (columns < 2 || table.header.back() != "benign") {
-    throw std::runtime_error(path + ": expected feature columns and a last column 'benign'");
-  }
-  Data data;
-  data.X = table.values.leftCols(columns - 1);
-  data.names.assign(table.header.begin(), table.header.end() - 1);
-  data.malignant.resize(table.values.rows());
-  for (Eigen::Index i = 0; i < table.values.rows(); ++i) {
-    const double benign = table.values(i, columns - 1);
-    if (benign != 0 && benign != 1) {
-      throw std::runtime_error(path + ": line " + std::to_string(i + 2) +
-                               ": 'benign' must be 0 or 1");
-    }
-    // The positive class is the one to detect: malignant. Recall is then the fraction of
-    // malignant masses caught.
-    data.malignant[i] = 1 - benign;
-  }
-  return data;
-}
-
-/// A stratified split: within each class, a seeded shuffle (Fisher-Yates on std::mt19937, whose
-/// output the standard fixes, so every platform gets the same split) puts test_fraction of the
-/// rows in the test set.
-std::pair<std::vector<Eigen::Index>, std::vector<Eigen::Index>> split(
-    const Eigen::VectorXd& y) {
-  std::mt19937 rng(split_seed);
-  std::vector<Eigen::Index> train, test;
-  for (const double label : {0.0, 1.0}) {
-    std::vector<Eigen::Index> rows;
-    for (Eigen::Index i = 0; i < y.size(); ++i) {
-      if (y[i] == label) rows.push_back(i);
-    }
-    for (std::size_t k = rows.size(); k > 1; --k) {
-      std::swap(rows[k - 1], rows[rng() % k]);
-    }
-    const auto n_test =
-        static_cast<std::size_t>(test_fraction * static_cast<double>(rows.size()) + 0.5);
-    test.insert(test.end(), rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n_test));
-    train.insert(train.end(), rows.begin() + static_cast<std::ptrdiff_t>(n_test), rows.end());
-  }
-  std::sort(train.begin(), train.end());
-  std::sort(test.begin(), test.end());
-  return {train, test};
-}
+using Data = examples::BreastCancer<Matrix>;
 
 /// The metrics of one set of rows, printed as one column of a table.
 struct Scores {
@@ -178,8 +125,9 @@ int main(int argc, char** argv) {
   const std::string path = argc >= 2 ? argv[1] : LOGISTIC_NEURON_BREAST_CANCER_CSV;
   const std::string out_dir = argc == 3 ? argv[2] : ".";
   try {
-    const Data data = load(path);
-    const auto [train, test] = split(data.malignant);
+    const Data data = examples::load_breast_cancer<Matrix>(path);
+    const auto [train, test] =
+        examples::stratified_split(data.malignant, test_fraction, split_seed);
     const Matrix X_train = data.X(train, Eigen::all);
     const Matrix X_test = data.X(test, Eigen::all);
     const Eigen::VectorXd y_train = data.malignant(train);
