@@ -1,18 +1,18 @@
-# Runs PROGRAM [ARGUMENT] and checks its exit status and output.
-#   cmake -DPROGRAM=... [-DARGUMENT=...] -DEXPECT_EXIT=N [-DEXPECT_STDOUT=regex]
-#         [-DEXPECT_STDERR=regex] -P check_run.cmake
+# Runs [LAUNCHER] PROGRAM [ARGUMENT] and checks its exit status and output.
+#   cmake [-DLAUNCHER=mpiexec|-n|2] -DPROGRAM=... [-DARGUMENT=...] -DEXPECT_EXIT=N
+#         [-DEXPECT_STDOUT=regex] [-DEXPECT_STDERR=regex] -P check_run.cmake
+# LAUNCHER and ARGUMENT may hold several words separated by "|" (ctest would split a ";").
 # A regex must match somewhere in the output ('.' also matches a line end).
 cmake_policy(VERSION 3.16)
 if(NOT DEFINED PROGRAM OR NOT DEFINED EXPECT_EXIT)
   message(FATAL_ERROR "check_run.cmake: PROGRAM and EXPECT_EXIT are required")
 endif()
-if(DEFINED ARGUMENT)
-  execute_process(COMMAND ${PROGRAM} ${ARGUMENT}
-    RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
-else()
-  execute_process(COMMAND ${PROGRAM}
-    RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
-endif()
+string(REPLACE "|" ";" launcher "${LAUNCHER}")
+string(REPLACE "|" ";" arguments "${ARGUMENT}")
+list(REMOVE_ITEM launcher "")
+list(REMOVE_ITEM arguments "")
+execute_process(COMMAND ${launcher} ${PROGRAM} ${arguments}
+  RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message("${out}")
 if(err)
   message("stderr:\n${err}")
