@@ -423,6 +423,27 @@ struct LibsvmSettings {
   int index_bits;              ///< bits of StorageIndex, for messages
 };
 
+/// The settings of a reader whose indices are counted in StorageIndex (capacity: the largest
+/// column count it can index; max_entries: the most stored entries it can count), from
+/// LibsvmOptions' fields, already validated.
+template <class StorageIndex>
+LibsvmSettings libsvm_settings(const char* caller, Eigen::Index n_features,
+                               Eigen::Index max_features, std::size_t max_line_length,
+                               bool zero_based, std::size_t max_entries) {
+  const Eigen::Index capacity = libsvm_index_capacity<StorageIndex>();
+  LibsvmSettings settings;
+  settings.caller = caller;
+  settings.n_features = n_features;
+  settings.max_features = std::min(max_features, capacity);
+  settings.capped = max_features > capacity;
+  settings.max_line_length = max_line_length;
+  settings.zero_based = zero_based;
+  settings.feature_limit = n_features > 0 ? n_features : settings.max_features;
+  settings.max_entries = max_entries;
+  settings.index_bits = static_cast<int>(8 * sizeof(StorageIndex));
+  return settings;
+}
+
 /// Parses runs of lines into its own CSR arrays (column indices, values, the end of each row in
 /// them, the labels); LibsvmParser has one per thread. Errors throw FormatError
 /// "<caller>: line L, column C: <what>".
@@ -709,18 +730,10 @@ class LibsvmParser {
   /// max_features is capped at what StorageIndex can index.
   LibsvmParser(const char* caller, Eigen::Index n_features, Eigen::Index max_features,
                std::size_t max_line_length, bool zero_based, int threads)
-      : m_threads(std::max(threads, 1)) {
-    const Eigen::Index capacity = libsvm_index_capacity<StorageIndex>();
-    m_settings.caller = caller;
-    m_settings.n_features = n_features;
-    m_settings.max_features = std::min(max_features, capacity);
-    m_settings.capped = max_features > capacity;
-    m_settings.max_line_length = max_line_length;
-    m_settings.zero_based = zero_based;
-    m_settings.feature_limit = n_features > 0 ? n_features : m_settings.max_features;
-    m_settings.max_entries = static_cast<std::size_t>(std::numeric_limits<StorageIndex>::max());
-    m_settings.index_bits = static_cast<int>(8 * sizeof(StorageIndex));
-  }
+      : m_settings(libsvm_settings<StorageIndex>(
+            caller, n_features, max_features, max_line_length, zero_based,
+            static_cast<std::size_t>(std::numeric_limits<StorageIndex>::max()))),
+        m_threads(std::max(threads, 1)) {}
 
   /// Test hooks: the entry limit (default: what StorageIndex counts), and the block schedule:
   /// the first block, the largest sequential block, and the piece of one thread in a parallel

@@ -59,16 +59,9 @@ class LibsvmBlockReader {
     if (!m_file) {
       throw std::runtime_error(std::string(caller) + ": cannot open \"" + path + "\" for reading");
     }
-    const Eigen::Index capacity = libsvm_index_capacity<std::int64_t>();
-    m_settings.caller = m_where.c_str();
-    m_settings.n_features = n_features;
-    m_settings.max_features = std::min(max_features, capacity);
-    m_settings.capped = max_features > capacity;
-    m_settings.max_line_length = max_line_length;
-    m_settings.zero_based = zero_based;
-    m_settings.feature_limit = n_features > 0 ? n_features : m_settings.max_features;
-    m_settings.max_entries = std::numeric_limits<std::size_t>::max();
-    m_settings.index_bits = 64;
+    m_settings =
+        libsvm_settings<std::int64_t>(m_where.c_str(), n_features, max_features, max_line_length,
+                                      zero_based, std::numeric_limits<std::size_t>::max());
     // The scan: every line parsed, nothing kept but the counts.
     Eigen::Index max_column = -1;
     for (;;) {
