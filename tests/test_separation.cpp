@@ -228,6 +228,21 @@ TEST_CASE_TEMPLATE("separation: the bundled breast-cancer data is reported as se
   CHECK_FALSE(penalised.separation.checked);
   CHECK_FALSE(penalised.separation.detected);
 
+  // So does an elastic net that penalises every weight, with l2 = 0 ...
+  options.l2 = 0;
+  options.lambda = T(0.01);
+  options.alpha = T(0.5);
+  const ln::FitResult<T> elastic = ln::LogisticNeuron<T>().fit(Z, y, options);
+  CHECK_FALSE(elastic.separation.checked);
+  // ... but not one that leaves a weight unpenalised (a zero factor): the data along the free
+  // weights may separate, so the check runs.
+  options.penalty_factors = Vec<T>::Ones(Z.cols());
+  options.penalty_factors[0] = 0;
+  const ln::FitResult<T> partly = ln::LogisticNeuron<T>().fit(Z, y, options);
+  CHECK(partly.separation.checked);
+  options.lambda = 0;
+  options.penalty_factors.resize(0);
+
   // Switched off: nothing is checked.
   options.l2 = 0;
   options.check_separation = false;

@@ -207,11 +207,13 @@ struct FitOptions {
   /// Per-class weights multiplying the sample weights: none (the default), balanced
   /// (n / (2 n_c)) or given {weight of class 0, weight of class 1}.
   ClassWeight<Scalar> class_weight{};
-  /// With l2 = 0, check after the fit whether the data are separable and fill
-  /// FitResult::separation (see Separation). The check costs one or two passes over X, plus, only
-  /// when the iterates were still growing at the end, a Newton probe of at most 50 steps (skipped
-  /// for d + 1 > 2000 or n (d + 1)^2 > 4e9). Set false to skip it (e.g. when timing a fit);
-  /// separation.checked is then false. Default true.
+  /// Where some weight is unpenalised (l2 = 0 and either lambda = 0 or a zero penalty factor),
+  /// check after the fit whether the data are separable and fill FitResult::separation (see
+  /// Separation). On data whose classes overlap the check usually ends with Newton on a subsample
+  /// of max(512, 16 (d + 1)) rows; otherwise it costs one pass over X, plus, only when the
+  /// iterates were still growing at the end, a Newton probe of at most 50 steps (skipped for
+  /// d + 1 > 2000 or n (d + 1)^2 > 4e9). Set false to skip it; separation.checked is then false.
+  /// Default true.
   bool check_separation = true;
   /// Called after every epoch with its progress; return false to stop the fit
   /// (StopReason::callback). Empty by default. If it throws, the fit changes nothing.

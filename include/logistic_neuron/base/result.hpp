@@ -107,7 +107,7 @@ inline const char* to_string(SeparationKind kind) noexcept {
 /// With l2 > 0 the minimiser always exists and nothing is checked (checked == false).
 template <class Scalar>
 struct Separation {
-  bool checked = false;   ///< True when the check ran (l2 == 0 and FitOptions::check_separation).
+  bool checked = false;   ///< True when the check ran (see FitOptions::check_separation).
   bool detected = false;  ///< True when separation was recognised (kind != none).
   SeparationKind kind = SeparationKind::none;  ///< complete, quasi_complete or none.
   bool overlap_certified = false;              ///< Rule 1 proved that the classes overlap.

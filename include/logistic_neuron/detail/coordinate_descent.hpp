@@ -681,7 +681,7 @@ FitResult<typename Data::scalar_type> coordinate_descent_piece(
   // The separation check observes the iterates as a Problem in unscaled coordinates: theta = (w, b).
   const Problem<Data> problem(data, penalty_of(options, d), options.reduction, threads,
                               Coordinates::unscaled, nullptr);
-  const bool check = options.l2 == 0 && options.check_separation;
+  const bool check = separation_check_applies(options);
   SeparationRecorder<Problem<Data>> recorder(problem);
   Progress<Scalar> progress(options, check ? &recorder : nullptr);
   if (!options.fit_intercept) b = 0;

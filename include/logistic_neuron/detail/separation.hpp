@@ -406,6 +406,16 @@ void probe_evidence(const Data& data, const Vector<typename Data::scalar_type>& 
   }
 }
 
+/// Whether a fit with these options gets the separation check: only where some weight is
+/// unpenalised (l2 = 0 and no elastic net, or an elastic net with a zero penalty factor), since
+/// a penalty on every weight gives J a minimiser on any data.
+template <class Scalar>
+bool separation_check_applies(const FitOptions<Scalar>& options) {
+  if (!options.check_separation || options.l2 != 0) return false;
+  if (!(options.lambda > 0)) return true;
+  return options.penalty_factors.size() > 0 && !(options.penalty_factors.minCoeff() > 0);
+}
+
 /// The rule documented on logistic_neuron::Separation, for the parameters (w, b) a fit kept over
 /// the dataset, with the snapshots the recorder kept of its iterates: 1. overlap certified on a
 /// subsample (no separation); 2. the margins (margin_evidence); 3. where the iterates have not
