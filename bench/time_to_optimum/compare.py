@@ -525,9 +525,9 @@ def main():
     parser.add_argument("--driver", required=True)
     parser.add_argument("--small", action="store_true")
     parser.add_argument("--only", nargs="*", default=None)
-    parser.add_argument("--ours", nargs="*", default=["gradient_descent", "newton", "lbfgs"],
+    parser.add_argument("--ours", nargs="*", default=["gradient_descent", "newton", "lbfgs", "newton_cg"],
                         help="our solvers, on column-major X")
-    parser.add_argument("--ours-row-major", nargs="*", default=["newton", "lbfgs"],
+    parser.add_argument("--ours-row-major", nargs="*", default=["newton", "lbfgs", "newton_cg"],
                         help="our solvers also timed on the row-major buffer")
     parser.add_argument("--out", default=None, help="write every measurement here (JSON)")
     parser.add_argument("--table", default=None, help="write the markdown tables here")

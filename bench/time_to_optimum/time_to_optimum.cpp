@@ -9,7 +9,7 @@
 //     from its start to its return; reports every time, their median, and writes the solution of
 //     the last fit so that the caller can check its cost with its own evaluation.
 //
-// Usage: time_to_optimum DATA.bin --solver gradient_descent|newton|lbfgs --l2 L
+// Usage: time_to_optimum DATA.bin --solver gradient_descent|newton|lbfgs|newton_cg --l2 L
 //          [--target T] [--reps R] [--budget SECONDS] [--max-epochs M] [--threads N]
 //          [--standardize 0|1] [--layout row|col] [--solution OUT.bin]
 #include <algorithm>
@@ -118,8 +118,9 @@ ln::Solver solver_of(const std::string& name) {
   if (name == "gradient_descent") return ln::Solver::gradient_descent;
   if (name == "newton") return ln::Solver::newton;
   if (name == "lbfgs") return ln::Solver::lbfgs;
+  if (name == "newton_cg") return ln::Solver::newton_cg;
   throw std::invalid_argument("unknown solver " + name +
-                              "; expected gradient_descent, newton or lbfgs");
+                              "; expected gradient_descent, newton, lbfgs or newton_cg");
 }
 
 // A reference fit ends when J changes by less than 1e-14 between iterates (J is of order 0.1 to

@@ -166,6 +166,7 @@ class DenseX {
   bool scan(long double& sum_squares) const {
     const Eigen::Index lines = column_major ? cols() : rows();
     const Eigen::Index length = column_major ? rows() : cols();
+    if (length == 0) return true;  // no entries (and no line to point at)
     constexpr Eigen::Index segment = 2048;
     for (Eigen::Index k = 0; k < lines; ++k) {
       const Scalar* line = column_major ? &m_X.coeffRef(0, k) : &m_X.coeffRef(k, 0);
