@@ -1,5 +1,6 @@
-// The heavy templates of the test files for double X, instantiated once (see instantiations.hpp).
+// The heavy templates of the test files for dense double X, instantiated once (see
+// instantiations.hpp).
 #include "instantiations.hpp"
 
-#define LOGISTIC_NEURON_TEST_DEFINE(Scalar, Order) LOGISTIC_NEURON_TEST_ROOTS(template, Scalar, Order)
-LOGISTIC_NEURON_TEST_DENSE_KINDS(LOGISTIC_NEURON_TEST_DEFINE, double)
+LOGISTIC_NEURON_TEST_DENSE(template, double)
+LOGISTIC_NEURON_TEST_ONLINE(template, double, ::logistic_neuron_test_kinds::DenseCols<double>)

@@ -1,5 +1,5 @@
-// The heavy templates of the test files for float X, instantiated once (see instantiations.hpp).
+// The heavy templates of the test files for dense float X, instantiated once (see
+// instantiations.hpp).
 #include "instantiations.hpp"
 
-#define LOGISTIC_NEURON_TEST_DEFINE(Scalar, Order) LOGISTIC_NEURON_TEST_ROOTS(template, Scalar, Order)
-LOGISTIC_NEURON_TEST_DENSE_KINDS(LOGISTIC_NEURON_TEST_DEFINE, float)
+LOGISTIC_NEURON_TEST_DENSE(template, float)
