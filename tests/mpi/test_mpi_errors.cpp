@@ -151,6 +151,25 @@ TEST_CASE("mpi::fit: global faults: no rows anywhere, weights that sum to 0, zer
   CHECK(mpi_support::all_ranks_agree(mpi_support::digest(neuron.weights(), neuron.bias())));
 }
 
+TEST_CASE("mpi::fit: X too small to fit is refused on every rank, as LogisticNeuron::fit does") {
+  Fixture f;
+  // A root mean square near 2^-1040, below what the solvers' units can carry in double.
+  const Matrix<double, Eigen::ColMajor> tiny = f.X * std::ldexp(1.0, -1040);
+  const Eigen::MatrixXd all_tiny = f.data.X * std::ldexp(1.0, -1040);
+  std::string expected;
+  try {
+    ln::LogisticNeuron<double>().fit(all_tiny, f.data.y, f.options);
+  } catch (const std::invalid_argument& e) {
+    expected = e.what();
+  }
+  const std::string one_process = "LogisticNeuron::fit";
+  REQUIRE(expected.rfind(one_process, 0) == 0);
+  expected.replace(0, one_process.size(), fit_call);
+  CHECK(mpi_support::every_rank_throws<std::invalid_argument>(
+      [&] { ln::mpi::fit(f.neuron, MPI_COMM_WORLD, tiny, f.y, f.options); }, expected));
+  CHECK(f.unchanged());
+}
+
 TEST_CASE("mpi::fit: what must agree with rank 0 (options, columns, types, order, overload)") {
   const int p = mpi_support::world_size();
   const bool bad = mpi_support::world_rank() == bad_rank();

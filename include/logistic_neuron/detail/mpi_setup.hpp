@@ -459,6 +459,7 @@ FitResult<Scalar> mpi_fit(MPI_Comm user_comm, const Kind& X, const Eigen::Matrix
     multiply_class_weights(weight_of, targets);
   }
   const int exponent = scale_exponent(facts.sum_squares, facts.total_rows, d);
+  require_fit_scale<Scalar>(call, exponent);  // from agreed facts: every rank decides alike
   const Layout layout = ShardKind<Kind>::layout(facts.total_rows, d, facts.entries);
   const bool weighted =
       sample_weight || options.class_weight.mode != ClassWeight<Scalar>::Mode::none;
