@@ -209,8 +209,7 @@ TEST_CASE_TEMPLATE("mpi::fit of sparse X equals the one-process sparse fit, bit 
   const Index n = 517, d = 6;
   const SparseData<T> data = sparse_data<T>(n, d, 0.4, 2026);
   const Sparse<T, O, I> X = data.template matrix<O, I>();
-  const ln::detail::Layout layout =
-      ln::detail::sparse_layout(n, d, X.nonZeros(), O == Eigen::RowMajor);
+  const ln::detail::Layout layout = ln::detail::sparse_layout(n, d, X.nonZeros(), O == Eigen::RowMajor);
   CHECK(layout.chunk_rows == 128);
   CHECK(layout.chunks == 5);
   const int p = mpi_support::world_size();
@@ -253,8 +252,7 @@ TEST_CASE_TEMPLATE("mpi::fit of sparse X equals the one-process sparse fit, bit 
 }
 
 TEST_CASE_TEMPLATE("mpi::fit of sparse X: Maps over each rank's arrays and uncompressed matrices",
-                   C, Case<double, Eigen::RowMajor, int>,
-                   Case<double, Eigen::ColMajor, std::int64_t>) {
+                   C, Case<double, Eigen::RowMajor, int>, Case<double, Eigen::ColMajor, std::int64_t>) {
   using T = typename C::Scalar;
   using I = typename C::StorageIndex;
   constexpr int O = C::order;
@@ -330,14 +328,12 @@ TEST_CASE("mpi::fit of sparse X: the dense gradient vanishes at the optimum; fas
     ln::mpi::fit(quick, MPI_COMM_WORLD, X_local, y_local, options, fast);
     CHECK(mpi_support::all_ranks_agree(mpi_support::digest(quick.weights(), quick.bias())));
     CHECK((quick.weights() - one.weights()).norm() <= 1e-12 * one.weights().norm());
-    CHECK(std::abs(quick.bias() - one.bias()) <=
-          1e-12 * (one.weights().norm() + std::abs(one.bias())));
+    CHECK(std::abs(quick.bias() - one.bias()) <= 1e-12 * (one.weights().norm() + std::abs(one.bias())));
   }
 }
 
 TEST_CASE_TEMPLATE("mpi::cost, gradient and summarize of sparse X equal the one-process values", C,
-                   Case<double, Eigen::RowMajor, int>,
-                   Case<double, Eigen::ColMajor, std::int64_t>) {
+                   Case<double, Eigen::RowMajor, int>, Case<double, Eigen::ColMajor, std::int64_t>) {
   using T = typename C::Scalar;
   using I = typename C::StorageIndex;
   constexpr int O = C::order;
