@@ -14,7 +14,6 @@
 #include <fstream>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <logistic_neuron/logistic_neuron.hpp>

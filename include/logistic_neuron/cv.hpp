@@ -5,7 +5,7 @@
 /// \code
 /// logistic_neuron::CvOptions<double> options;        // 10 stratified folds, deviance, lambda.1se
 /// const auto cv = logistic_neuron::cross_validate(X, y, options);
-/// std::cout << cv.lambda_min << ' ' << cv.lambda_1se << '\n';
+/// const double chosen = cv.lambda_1se;               // or cv.lambda_min
 /// Eigen::VectorXd p = cv.neuron.predict_proba(X_new);
 /// \endcode
 #pragma once

@@ -4,8 +4,7 @@
 /// \code
 /// logistic_neuron::PathOptions<double> options;      // lasso, 100 lambdas, glmnet's defaults
 /// const auto path = logistic_neuron::fit_path(X, y, options);
-/// for (Eigen::Index k = 0; k < path.size(); ++k)
-///   std::cout << path.lambdas[k] << ' ' << path.nonzeros[k] << '\n';
+/// // path.lambdas[k], path.nonzeros[k], path.weights_at(k): the k-th point of the path
 /// logistic_neuron::LogisticNeuron<double> neuron = path.neuron(40);
 /// \endcode
 #pragma once

@@ -100,7 +100,7 @@ FitResult<typename Data::scalar_type> fit_data(
   }
   const Problem<Data> problem(data, penalty_of(options, data.cols()), options.reduction, threads,
                               coordinates, scaling ? &*scaling : nullptr);
-  // With l2 = 0 the recorder keeps snapshots of the iterates for the separation check.
+  // Where the separation check applies, the recorder keeps snapshots of the iterates for it.
   const bool check = separation_check_applies(options);
   SeparationRecorder<Problem<Data>> recorder(problem);
   if (!options.fit_intercept) b = 0;  // the bias stays 0, whatever a warm start had
