@@ -121,14 +121,6 @@ std::string summary_table(const SummaryT& s) {
   return out;
 }
 
-/// The number of labels equal to 1.
-template <class Scalar>
-Eigen::Index count_ones(const Targets<Scalar>& targets) {
-  Eigen::Index ones = 0;
-  for (Eigen::Index i = 0; i < targets.sign.size(); ++i) ones += targets.sign[i] < 0 ? 1 : 0;
-  return ones;
-}
-
 /// The data must have more rows than parameters and both classes.
 /// \throws std::invalid_argument naming `caller` otherwise.
 inline void require_identifiable(const char* caller, Eigen::Index n, Eigen::Index k,

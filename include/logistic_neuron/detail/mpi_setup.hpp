@@ -263,41 +263,6 @@ inline void require_rows(const char* call, const SetupFacts& facts) {
   }
 }
 
-/// The class weights of FitOptions::class_weight for n rows of which `ones` are labelled 1
-/// (over every rank), as apply_class_weight computes them: (1, 1), (n / (2 n_0), n / (2 n_1))
-/// or (weight_0, weight_1).
-/// \param class_weight the option.
-/// \param n the rows over every rank.
-/// \param ones the labels equal to 1 over every rank.
-/// \return the weights of class 0 and class 1.
-template <class Scalar>
-std::array<Scalar, 2> class_weights_of(const ClassWeight<Scalar>& class_weight, Eigen::Index n,
-                                       Eigen::Index ones) {
-  using Mode = typename ClassWeight<Scalar>::Mode;
-  std::array<Scalar, 2> weight_of = {class_weight.weight_0, class_weight.weight_1};
-  if (class_weight.mode == Mode::none) return {Scalar(1), Scalar(1)};
-  if (class_weight.mode == Mode::balanced) {
-    const Eigen::Index count[2] = {n - ones, ones};
-    for (int c = 0; c < 2; ++c) {
-      weight_of[static_cast<std::size_t>(c)] =
-          count[c] > 0 ? static_cast<Scalar>(static_cast<long double>(n) /
-                                             (2.0L * static_cast<long double>(count[c])))
-                       : Scalar(0);
-    }
-  }
-  return weight_of;
-}
-
-/// s_i <- s_i cw[y_i] for this rank's rows (weights of 1 first when there were none).
-/// \param weight_of cw, from class_weights_of.
-/// \param targets this rank's targets.
-template <class Scalar>
-void multiply_class_weights(const std::array<Scalar, 2>& weight_of, Targets<Scalar>& targets) {
-  const Eigen::Index n = targets.sign.size();
-  if (targets.weight.size() == 0) targets.weight = Vector<Scalar>::Ones(n);
-  for (Eigen::Index i = 0; i < n; ++i) targets.weight[i] *= weight_of[targets.sign[i] > 0 ? 0 : 1];
-}
-
 /// S (the same bits on every rank) must be finite and > 0.
 /// \param call the call's name.
 /// \param class_weight the option.

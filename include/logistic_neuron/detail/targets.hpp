@@ -3,6 +3,7 @@
 /// weights (internal).
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -69,32 +70,71 @@ Targets<Scalar> weighted_targets(const char* caller, Eigen::Index rows,
   return targets;
 }
 
-/// Multiplies the sample weights by FitOptions::class_weight: s_i <- s_i cw[y_i], with cw = (1, 1)
-/// (none), (n / (2 n_0), n / (2 n_1)) (balanced, n_c counted over rows, without sample weights)
-/// or (weight_0, weight_1) (given); then recomputes S.
+/// The number of labels equal to 1 (t_i = -1).
+/// \param targets the targets.
+/// \return the count.
+template <class Scalar>
+Eigen::Index count_ones(const Targets<Scalar>& targets) {
+  Eigen::Index ones = 0;
+  for (Eigen::Index i = 0; i < targets.sign.size(); ++i) ones += targets.sign[i] < 0 ? 1 : 0;
+  return ones;
+}
+
+/// The class weights cw = (cw_0, cw_1) of FitOptions::class_weight for n rows of which `ones`
+/// are labelled 1: (1, 1) (none), (n / (2 n_0), n / (2 n_1)) (balanced, n_c counted over rows,
+/// without sample weights; 0 for a class without rows) or (weight_0, weight_1) (given).
+/// \param class_weight the option.
+/// \param n the rows.
+/// \param ones the rows labelled 1.
+/// \return cw.
+template <class Scalar>
+std::array<Scalar, 2> class_weights_of(const ClassWeight<Scalar>& class_weight, Eigen::Index n,
+                                       Eigen::Index ones) {
+  using Mode = typename ClassWeight<Scalar>::Mode;
+  if (class_weight.mode == Mode::none) return {Scalar(1), Scalar(1)};
+  if (class_weight.mode == Mode::given) return {class_weight.weight_0, class_weight.weight_1};
+  const auto balanced = [n](Eigen::Index count) {
+    return count > 0 ? static_cast<Scalar>(static_cast<long double>(n) /
+                                           (2.0L * static_cast<long double>(count)))
+                     : Scalar(0);
+  };
+  return {balanced(n - ones), balanced(ones)};
+}
+
+/// s_i <- s_i cw[y_i] (weights of 1 first when there were none).
+///
+/// The class is chosen by a select between two scalars, not by indexing cw with the label:
+/// g++ 12 at -O3 vectorizes `cw[t_i > 0 ? 0 : 1]` into an emulated gather whose indices are the
+/// comparison's mask (0 or -1) instead of 0 or 1, in some inlining contexts (it read cw[-1]
+/// for class 1 inside mpi::fit; -fno-tree-vectorize, -fno-strict-aliasing or a non-inlined call
+/// hid it).
+/// \param weight_of cw, from class_weights_of.
+/// \param targets the targets to weigh.
+template <class Scalar>
+void multiply_class_weights(const std::array<Scalar, 2>& weight_of, Targets<Scalar>& targets) {
+  const Eigen::Index n = targets.sign.size();
+  if (targets.weight.size() == 0) targets.weight = Vector<Scalar>::Ones(n);
+  const Scalar weight_0 = weight_of[0], weight_1 = weight_of[1];
+  for (Eigen::Index i = 0; i < n; ++i) {
+    targets.weight[i] *= targets.sign[i] > 0 ? weight_0 : weight_1;
+  }
+}
+
+/// Multiplies the sample weights by FitOptions::class_weight (class_weights_of over these rows,
+/// then multiply_class_weights); then recomputes S.
+/// \param caller what the message starts with.
+/// \param class_weight the option.
+/// \param targets the targets to weigh.
 /// \throws std::invalid_argument naming `caller` if the weighted total is 0 or not finite.
 template <class Scalar>
 void apply_class_weight(const char* caller, const ClassWeight<Scalar>& class_weight,
                         Targets<Scalar>& targets) {
-  using Mode = typename ClassWeight<Scalar>::Mode;
-  if (class_weight.mode == Mode::none) return;
+  if (class_weight.mode == ClassWeight<Scalar>::Mode::none) return;
   const Eigen::Index n = targets.sign.size();
-  Scalar weight_of[2] = {class_weight.weight_0, class_weight.weight_1};
-  if (class_weight.mode == Mode::balanced) {
-    Eigen::Index count[2] = {0, 0};
-    for (Eigen::Index i = 0; i < n; ++i) ++count[targets.sign[i] > 0 ? 0 : 1];
-    for (int c = 0; c < 2; ++c) {
-      weight_of[c] = count[c] > 0 ? static_cast<Scalar>(static_cast<long double>(n) /
-                                                        (2.0L * static_cast<long double>(count[c])))
-                                  : Scalar(0);
-    }
-  }
-  if (targets.weight.size() == 0) targets.weight = Vector<Scalar>::Ones(n);
+  const std::array<Scalar, 2> weight_of = class_weights_of(class_weight, n, count_ones(targets));
+  multiply_class_weights(weight_of, targets);
   Accum<Scalar> total = 0;
-  for (Eigen::Index i = 0; i < n; ++i) {
-    targets.weight[i] *= weight_of[targets.sign[i] > 0 ? 0 : 1];
-    total += static_cast<Accum<Scalar>>(targets.weight[i]);
-  }
+  for (Eigen::Index i = 0; i < n; ++i) total += static_cast<Accum<Scalar>>(targets.weight[i]);
   if (!(total > 0) || !is_finite_bits(total)) {
     throw std::invalid_argument(
         std::string(caller) + ": sample weights times class_weight (" + to_text(weight_of[0]) +
