@@ -627,3 +627,63 @@ TEST_CASE("fit_path, cross_validate and fit: bad options, with exact messages") 
         "standardize = false (scale the columns of X first)");
   CHECK(std::string(ln::to_string(ln::Solver::coordinate_descent)) == "coordinate_descent");
 }
+
+namespace {
+
+/// A path's every number, compared bit for bit.
+void check_same_path(const ln::PathResult<double>& a, const ln::PathResult<double>& b) {
+  REQUIRE(a.size() == b.size());
+  CHECK(MatrixD(a.weights) == MatrixD(b.weights));
+  CHECK(a.biases == b.biases);
+  CHECK(a.passes == b.passes);
+  CHECK(a.deviance_ratios == b.deviance_ratios);
+}
+
+}  // namespace
+
+TEST_CASE("fit_path and coordinate descent: the results do not depend on PathOptions::threads") {
+  // Large enough (n d >= 2^16) that the gradient and the curvatures run on several threads.
+  const Index n = 3000, d = 40;
+  std::mt19937 gen(5);
+  std::normal_distribution<double> normal;
+  std::uniform_real_distribution<double> uniform;
+  MatrixD X(n, d);
+  VectorD y(n);
+  for (Index i = 0; i < n; ++i) {
+    double z = 0.2;
+    for (Index j = 0; j < d; ++j) {
+      X(i, j) = normal(gen);
+      if (j < 8) z += X(i, j) * (j % 2 ? 0.7 : -0.5);
+    }
+    y[i] = uniform(gen) < 1 / (1 + std::exp(-z)) ? 1.0 : 0.0;
+  }
+  const SparseD Xs = X.sparseView();
+  ln::PathOptions<double> options;
+  options.n_lambdas = 25;
+  options.threads = 1;
+  const ln::PathResult<double> dense1 = ln::fit_path(X, y, options);
+  const ln::PathResult<double> sparse1 = ln::fit_path(Xs, y, options);
+  for (const int threads : {2, 3}) {
+    CAPTURE(threads);
+    options.threads = threads;
+    check_same_path(dense1, ln::fit_path(X, y, options));
+    check_same_path(sparse1, ln::fit_path(Xs, y, options));
+  }
+  // The same for one fit by Solver::coordinate_descent.
+  ln::FitOptions<double> fit;
+  fit.solver = ln::Solver::coordinate_descent;
+  fit.lambda = dense1.lambdas[10];
+  fit.alpha = 1;
+  fit.threads = 1;
+  ln::LogisticNeuron<double> one, two;
+  one.fit(X, y, fit);
+  fit.threads = 2;
+  two.fit(X, y, fit);
+  CHECK(one.weights() == two.weights());
+  CHECK(one.bias() == two.bias());
+  // A negative count is refused.
+  options.threads = -1;
+  CHECK_THROWS_WITH_AS(ln::fit_path(X, y, options),
+                       doctest::Contains("threads must be >= 0 (0 = automatic), got -1"),
+                       std::invalid_argument);
+}

@@ -1,5 +1,5 @@
 # bench/path: glmnet's path and cv.glmnet on the files path_bench prepare wrote, timed inside R.
-#   Rscript glmnet_bench.R DIR SET REPS THRESH
+#   Rscript glmnet_bench.R DIR SET REPS THRESH          (PATH_BENCH_NO_CV=1: the path only)
 # Same data, same lambda grid (lambda = the file's 100 values), same fold ids, standardize = FALSE,
 # type.logistic = "Newton" (the exact Hessian, as ours); writes DIR/SET.glmnet_beta and .glmnet_a0
 # (the path's coefficients, column-major d x 100, for path_bench accuracy) and prints the medians.
@@ -28,7 +28,9 @@ for (r in seq_len(reps)) {
     fit <- glmnet(x, y, family = "binomial", lambda = grid, standardize = FALSE,
                   type.logistic = "Newton", thresh = thresh))[["elapsed"]])
 }
-for (r in seq_len(reps)) {
+with_cv <- Sys.getenv("PATH_BENCH_NO_CV") == ""  # as path_bench: PATH_BENCH_NO_CV=1 skips the CV
+cv <- list(index = matrix(c(0L, 0L), 2, 1, dimnames = list(c("min", "1se"), NULL)))
+for (r in seq_len(if (with_cv) reps else 0)) {
   cv_times <- c(cv_times, system.time(
     cv <- cv.glmnet(x, y, family = "binomial", lambda = grid, foldid = foldid, standardize = FALSE,
                     type.logistic = "Newton", thresh = thresh))[["elapsed"]])
@@ -36,6 +38,6 @@ for (r in seq_len(reps)) {
 writeBin(as.vector(as.matrix(fit$beta)), paste0(base, ".glmnet_beta"), size = 8)
 writeBin(as.vector(fit$a0), paste0(base, ".glmnet_a0"), size = 8)
 cat(sprintf("glmnet %s path_median_s %.4f cv_median_s %.4f reps %d thresh %g path_runs %s cv_runs %s npasses %d nnz_last %d lambda_min_index %d lambda_1se_index %d\n",
-            set, median(path_times), median(cv_times), reps, thresh,
+            set, median(path_times), if (length(cv_times)) median(cv_times) else NA_real_, reps, thresh,
             paste(sprintf("%.4f", path_times), collapse = " "), paste(sprintf("%.4f", cv_times), collapse = " "),
             fit$npasses, fit$df[length(fit$df)], cv$index["min", 1] - 1L, cv$index["1se", 1] - 1L))

@@ -56,6 +56,11 @@ struct PathOptions {
   /// when the deviance ratio rose by less than 1e-5 from the previous lambda or exceeds 0.999
   /// (the lambda that triggers it is kept). Ignored for a user's grid.
   bool early_stop = true;
+  /// Threads for the parts of each solve that are independent across features (the gradient
+  /// over all columns, the working set's curvatures): 0 (the default) uses num_threads().
+  /// Results do not depend on it. In cross_validate the path on all rows uses it; the folds'
+  /// paths run one thread each when CvOptions::threads runs folds side by side.
+  int threads = 0;
 
   /// Checks every field that does not depend on the data.
   /// \param caller the name the exception message starts with.
@@ -89,6 +94,10 @@ struct PathOptions {
     if (max_passes < 1) {
       throw std::invalid_argument(where + "max_passes must be >= 1, got " +
                                   std::to_string(max_passes));
+    }
+    if (threads < 0) {
+      throw std::invalid_argument(where + "threads must be >= 0 (0 = automatic), got " +
+                                  std::to_string(threads));
     }
   }
 };

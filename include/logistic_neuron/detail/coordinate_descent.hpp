@@ -50,6 +50,7 @@
 #include "dense.hpp"
 #include "gradient_descent.hpp"
 #include "logistic.hpp"
+#include "pool.hpp"
 #include "problem.hpp"
 #include "progress.hpp"
 #include "separation.hpp"
@@ -112,26 +113,24 @@ class DenseColumns {
     return sum;
   }
 
-  /// rho -= delta (v o x_j) and dz += delta x_j.
-  void update(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho, Scalar* dz) const {
+  /// rho -= delta (v o x_j).
+  void update(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho) const {
     const Scalar* x = m_data + j * m_col_step;
     if (m_row_step == 1) {
-      const auto c = column(x).array();
       Eigen::Map<Vector<Scalar>>(rho, m_rows).array() -=
-          delta * c * Eigen::Map<const Vector<Scalar>>(v, m_rows).array();
-      Eigen::Map<Vector<Scalar>>(dz, m_rows).array() += delta * c;
+          delta * column(x).array() * Eigen::Map<const Vector<Scalar>>(v, m_rows).array();
       return;
     }
-    for (Eigen::Index i = 0; i < m_rows; ++i) {
-      const Scalar xi = x[i * m_row_step];
-      rho[i] -= delta * v[i] * xi;
-      dz[i] += delta * xi;
-    }
+    for (Eigen::Index i = 0; i < m_rows; ++i) rho[i] -= delta * v[i] * x[i * m_row_step];
   }
 
   /// z += a x_j.
   void add_to(Eigen::Index j, Scalar a, Scalar* z) const {
     const Scalar* x = m_data + j * m_col_step;
+    if (m_row_step == 1) {
+      Eigen::Map<Vector<Scalar>>(z, m_rows) += a * column(x);
+      return;
+    }
     for (Eigen::Index i = 0; i < m_rows; ++i) z[i] += a * x[i * m_row_step];
   }
 
@@ -204,12 +203,11 @@ class SparseColumns {
     return sum;
   }
 
-  /// rho -= delta (v o x_j) and dz += delta x_j.
-  void update(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho, Scalar* dz) const {
+  /// rho -= delta (v o x_j).
+  void update(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho) const {
     for (Eigen::Index k = begin(j), e = end(j); k < e; ++k) {
       const Eigen::Index i = m_inner[k];
       rho[i] -= delta * v[i] * m_values[k];
-      dz[i] += delta * m_values[k];
     }
   }
 
@@ -300,6 +298,7 @@ class CoordinateDescent {
   CoordinateDescent(const Columns& X, Vector<Scalar> y, Vector<Scalar> sw)
       : m_X(X), m_y(std::move(y)), m_sw(std::move(sw)), m_n(X.rows()), m_d(X.cols()),
         m_in_set(static_cast<std::size_t>(X.cols()), 0) {
+    m_sign = (Scalar(1) - Scalar(2) * m_y.array()).matrix();  // t_i = 1 - 2 y_i
     m_w = Vector<Scalar>::Zero(m_d);
     m_z = Vector<Scalar>::Zero(m_n);
     m_gradient = Vector<Acc>::Zero(m_d);
@@ -316,6 +315,10 @@ class CoordinateDescent {
     refresh();
     m_gradient_valid = false;
   }
+
+  /// Threads for the passes that are independent across features (the gradient, the
+  /// curvatures): results do not depend on it. Default 1.
+  void set_threads(int threads) noexcept { m_threads = threads > 1 ? threads : 1; }
 
   /// Puts feature j into the working set.
   void include(Eigen::Index j) {
@@ -388,7 +391,7 @@ class CoordinateDescent {
     for (;;) {
       if (kkt <= tolerance) return CdStatus::converged;
       if (m_passes >= max_passes) return CdStatus::max_passes;
-      const Acc inner = std::max(tolerance / 2, kkt / 100);
+      const Acc inner = std::max(tolerance / 2, kkt / 10);
       if (!newton_step(penalty, inner, max_passes)) return CdStatus::stalled;
       const std::size_t set_size = m_set.size();
       if (check_all) {
@@ -397,7 +400,7 @@ class CoordinateDescent {
       } else {
         kkt = working_set_residual(penalty);
         if (kkt <= tolerance) {
-          full_gradient();
+          if (!m_gradient_valid) full_gradient();
           kkt = admit_violators(penalty);
         }
       }
@@ -440,42 +443,74 @@ class CoordinateDescent {
 
   /// p_i, v_i = sw_i p_i (1 - p_i), r_i = sw_i (y_i - p_i) and the loss at z.
   void refresh() {
-    m_v.resize(m_n);
     m_r.resize(m_n);
-    Acc loss = 0;
-    for (Eigen::Index i = 0; i < m_n; ++i) {
-      const Scalar z = m_z[i];
-      const Scalar p = sigmoid(z);
-      const Scalar root = hessian_root(z);  // sqrt(p (1 - p)) without cancellation
-      m_v[i] = m_sw[i] * root * root;
-      m_r[i] = m_sw[i] * (m_y[i] - p);
-      if (m_sw[i] != 0) loss += Acc(m_sw[i]) * sample_loss(z, m_y[i]);
-    }
-    m_loss = loss;
+    m_loss = loss_of(m_z.data(), m_r.data());
+    // v_i = sw_i a_i (1 - a_i) = sw_i e / (1 + e)^2 with e = exp(-|z_i|) (no overflow)
+    const Eigen::Array<Scalar, Eigen::Dynamic, 1> e = (-m_z.array().abs()).exp();
+    m_v = (m_sw.array() * e / (Scalar(1) + e).square()).matrix();
   }
 
-  /// softplus(z) - y z, without overflow or cancellation.
-  static Acc sample_loss(Scalar z, Scalar y) { return softplus(y > 0 ? -z : z); }
+  /// The loss sum_i sw_i [softplus(z_i) - y_i z_i] at logits z, and, when r is not null, the
+  /// residuals r_i = sw_i (y_i - a_i): the library's vectorised logistic step (which gives
+  /// sw_i (a_i - y_i)), block by block, the blocks' sums added in Acc.
+  Acc loss_of(const Scalar* z, Scalar* r) const {
+    constexpr Eigen::Index block = 256;
+    Scalar scratch[block];
+    Acc loss = 0;
+    for (Eigen::Index i0 = 0; i0 < m_n; i0 += block) {
+      const Eigen::Index rows = std::min(block, m_n - i0);
+      Scalar* out = r ? r + i0 : scratch;
+      std::copy(z + i0, z + i0 + rows, out);
+      loss += Acc(kernel_logistic_step(out, m_sign.data() + i0, m_sw.data() + i0, rows));
+      if (r) {
+        for (Eigen::Index k = 0; k < rows; ++k) out[k] = -out[k];
+      }
+    }
+    return loss;
+  }
 
-  /// g_j = -sum_i x_ij r_i for the working set only (the rest goes stale); returns its largest
-  /// KKT residual (and the bias's). One pass over the working set's columns.
+  /// g_j = -sum_i x_ij r_i for the working set only (the rest goes stale, unless the set holds
+  /// every feature: the gradient is then complete); returns its largest KKT residual (and the
+  /// bias's), frozen features aside. One pass over the working set's columns.
   Acc working_set_residual(const CdPenalty<Scalar>& penalty) {
     Acc worst = penalty.fit_intercept ? std::abs(bias_gradient()) : Acc(0);
+    for_features(m_set, [&](Eigen::Index j) { m_gradient[j] = -m_X.dot(j, m_r.data()); });
     for (const Eigen::Index j : m_set) {
-      if (penalty.is_frozen(j)) continue;
-      m_gradient[j] = -m_X.dot(j, m_r.data());
-      worst = std::max(worst, residual(penalty, j));
+      if (!penalty.is_frozen(j)) worst = std::max(worst, residual(penalty, j));
     }
-    m_gradient_valid = false;
+    m_gradient_valid = static_cast<Eigen::Index>(m_set.size()) == m_d;
     ++m_passes;
     return worst;
   }
 
   /// g_j = -sum_i x_ij r_i for every feature: one pass.
   void full_gradient() {
-    for (Eigen::Index j = 0; j < m_d; ++j) m_gradient[j] = -m_X.dot(j, m_r.data());
+    if (static_cast<Eigen::Index>(m_all.size()) != m_d) {
+      m_all.resize(static_cast<std::size_t>(m_d));
+      for (Eigen::Index j = 0; j < m_d; ++j) m_all[static_cast<std::size_t>(j)] = j;
+    }
+    for_features(m_all, [&](Eigen::Index j) { m_gradient[j] = -m_X.dot(j, m_r.data()); });
     m_gradient_valid = true;
     ++m_passes;
+  }
+
+  /// Runs f(j) for every j of `features`, on up to threads() threads, each a contiguous share of
+  /// the list. f writes only what belongs to j, so nothing depends on the thread count; one
+  /// thread when the work (about n a feature) would not pay for waking the others.
+  template <class F>
+  void for_features(const std::vector<Eigen::Index>& features, const F& f) const {
+    const Eigen::Index count = static_cast<Eigen::Index>(features.size());
+    constexpr Eigen::Index min_parallel_work = Eigen::Index(1) << 16;
+    if (m_threads <= 1 || count < 2 || m_n * count < min_parallel_work) {
+      for (const Eigen::Index j : features) f(j);
+      return;
+    }
+    const Eigen::Index shares = std::min<Eigen::Index>(count, 4 * Eigen::Index(m_threads));
+    ThreadPool::instance().run(shares, m_threads, [&](Eigen::Index c, int) {
+      for (Eigen::Index k = count * c / shares; k < count * (c + 1) / shares; ++k) {
+        f(features[static_cast<std::size_t>(k)]);
+      }
+    });
   }
 
   /// One sweep of coordinate updates over `features` and the bias; returns the largest
@@ -504,7 +539,7 @@ class CoordinateDescent {
       if (next == wj) continue;
       const Scalar delta = next - wj;
       m_w[j] = next;
-      m_X.update(j, delta, m_v.data(), m_rho.data(), m_dz.data());
+      m_X.update(j, delta, m_v.data(), m_rho.data());
       m_rho_sum -= Acc(delta) * m_xv_sum[k];
       m_shift -= m_mean[k] * Acc(delta);
       largest = std::max(largest, denominator * std::abs(Acc(delta)));
@@ -531,7 +566,6 @@ class CoordinateDescent {
   /// along the step and moves there. Returns false when no step was taken.
   bool newton_step(const CdPenalty<Scalar>& penalty, Acc inner, Eigen::Index max_passes) {
     m_rho = m_r;
-    m_dz = Vector<Scalar>::Zero(m_n);
     m_v_sum = m_v.template cast<Acc>().sum();
     m_rho_sum = m_r.template cast<Acc>().sum();
     m_shift = 0;
@@ -540,8 +574,9 @@ class CoordinateDescent {
     m_mean.assign(static_cast<std::size_t>(m_d), Acc(0));
     std::vector<Eigen::Index> set;
     for (const Eigen::Index j : m_set) {
-      if (penalty.is_frozen(j)) continue;
-      set.push_back(j);
+      if (!penalty.is_frozen(j)) set.push_back(j);
+    }
+    for_features(set, [&](Eigen::Index j) {
       const std::size_t k = static_cast<std::size_t>(j);
       const Acc square = m_X.weighted_square(j, m_v.data());
       if (penalty.fit_intercept && m_v_sum > 0) {
@@ -551,7 +586,7 @@ class CoordinateDescent {
       } else {
         m_xv[k] = square;
       }
-    }
+    });
     const Vector<Scalar> w_old = m_w;
     const Scalar b_old = m_b;
     const Acc penalty_old = penalty.value(m_w);
@@ -570,10 +605,14 @@ class CoordinateDescent {
                    Acc penalty_old) {
     // The bias moved by the sweeps' shift; dz = X dw + shift.
     m_b = static_cast<Scalar>(Acc(b_old) + m_shift);
-    m_dz.array() += static_cast<Scalar>(m_shift);
     const Vector<Scalar> step = m_w - w_old;
     const Scalar b_step = m_b - b_old;
     if (step.isZero(0) && b_step == 0) return false;
+    // dz = X dw + shift: one read of the columns that moved (the sweeps keep only rho)
+    m_dz.setConstant(m_n, static_cast<Scalar>(m_shift));
+    for (Eigen::Index j = 0; j < m_d; ++j) {
+      if (step[j] != 0) m_X.add_to(j, step[j], m_dz.data());
+    }
     const Acc J0 = m_loss + penalty_old;
     const Acc decrease =
         -m_r.template cast<Acc>().dot(m_dz.template cast<Acc>()) + penalty.value(m_w) - penalty_old;
@@ -582,12 +621,8 @@ class CoordinateDescent {
     Scalar t = 1;
     for (int trial = 0; trial < 40; ++trial, t /= 2) {
       const Vector<Scalar> w = trial == 0 ? m_w : Vector<Scalar>(w_old + t * step);
-      Acc loss = 0;
-      for (Eigen::Index i = 0; i < m_n; ++i) {
-        z[i] = m_z[i] + t * m_dz[i];
-        if (m_sw[i] != 0) loss += Acc(m_sw[i]) * sample_loss(z[i], m_y[i]);
-      }
-      const Acc J = loss + penalty.value(w);
+      z = m_z + t * m_dz;
+      const Acc J = loss_of(z.data(), nullptr) + penalty.value(w);
       if (is_finite_bits(J) && J - J0 <= Acc(1e-3) * Acc(t) * std::min(decrease, Acc(0)) + slack) {
         if (w == w_old && (trial == 0 ? m_b : b_old + t * b_step) == b_old) break;
         m_w = w;
@@ -604,7 +639,7 @@ class CoordinateDescent {
   }
 
   const Columns& m_X;
-  Vector<Scalar> m_y, m_sw;
+  Vector<Scalar> m_y, m_sw, m_sign;
   Eigen::Index m_n, m_d;
   Vector<Scalar> m_w;
   Scalar m_b = 0;
@@ -620,7 +655,9 @@ class CoordinateDescent {
   std::vector<Acc> m_mean;    // m_j
   std::vector<unsigned char> m_in_set;
   std::vector<Eigen::Index> m_set;
+  std::vector<Eigen::Index> m_all;  // 0, 1, ..., d - 1 (for full_gradient)
   Eigen::Index m_passes = 0;
+  int m_threads = 1;
 };
 
 /// Calls f(columns) with the columns of dense X (a view: column-major contiguous, row-major
@@ -686,6 +723,7 @@ FitResult<typename Data::scalar_type> coordinate_descent_piece(
   Progress<Scalar> progress(options, check ? &recorder : nullptr);
   if (!options.fit_intercept) b = 0;
   CoordinateDescent<Columns> solver(columns, std::move(y), std::move(sw));
+  solver.set_threads(threads);
   solver.start(w, b);
   for (Eigen::Index j = 0; j < d; ++j) {
     if (w[j] != 0 || penalty.lasso[j] == 0) solver.include(j);

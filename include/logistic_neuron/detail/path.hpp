@@ -39,6 +39,7 @@
 #include "../base/config.hpp"
 #include "../base/path_options.hpp"
 #include "../base/text.hpp"
+#include "../base/threads.hpp"
 #include "coordinate_descent.hpp"
 #include "kinds.hpp"
 #include "logistic.hpp"
@@ -71,6 +72,7 @@ struct PathSettings {
   Scalar tolerance = Scalar(1e-9);
   Eigen::Index max_passes = 100000;
   bool early_stop = true;
+  int threads = 1;  ///< resolved: >= 1
 };
 
 /// PathOptions checked against X's shape (n rows, d columns) and made into PathSettings.
@@ -98,6 +100,7 @@ PathSettings<Scalar> path_settings(const char* caller, const PathOptions<Scalar>
   s.n_lambdas = options.n_lambdas;
   s.min_ratio = options.lambda_min_ratio ? *options.lambda_min_ratio : Scalar(n < d ? 1e-2 : 1e-4);
   s.tolerance = options.tolerance;
+  s.threads = options.threads > 0 ? options.threads : num_threads();
   s.max_passes = options.max_passes;
   s.early_stop = options.early_stop;
   return s;
@@ -265,6 +268,7 @@ PathData<typename Columns::scalar_type> run_path(
   penalty.lasso = Vector<Scalar>::Zero(d);
   const std::vector<unsigned char> constant = constant_columns(X, s);
   CoordinateDescent<Columns> solver(X, y, sw);
+  solver.set_threads(settings.threads);
   PathData<Scalar> out;
   const Acc lambda_max = fit_null_model(solver, penalty, constant, settings, ybar);
   out.lambda_max = static_cast<Scalar>(lambda_max);
@@ -521,6 +525,7 @@ CvData<typename Columns::scalar_type> run_cv(
   PathSettings<Scalar> fold_settings = settings;
   fold_settings.lambdas = out.full.lambdas;
   fold_settings.early_stop = false;
+  if (threads > 1) fold_settings.threads = 1;  // the folds run side by side, one thread each
   std::vector<std::vector<Eigen::Index>> held(static_cast<std::size_t>(K));
   for (std::size_t i = 0; i < out.folds.size(); ++i) {
     held[std::size_t(out.folds[i])].push_back(Eigen::Index(i));
