@@ -20,10 +20,15 @@
 ///
 /// The data. X is n_samples x n_features, one sample per row, and y holds n_samples labels in
 /// {0, 1}, as everywhere in the library; here the rows are spread over the ranks of a
-/// communicator: rank r passes X_local, its n_r consecutive rows (any dense Eigen matrix of the
-/// neuron's Scalar, row- or column-major, bound without copying), and y_local, their labels.
+/// communicator: rank r passes X_local, its n_r consecutive rows, and y_local, their labels.
+/// X_local is any dense Eigen matrix of the neuron's Scalar, row- or column-major, or any
+/// compressed sparse matrix of it (Eigen::SparseMatrix by rows or columns, int or 64-bit
+/// indices, or an Eigen::Map of one over the caller's arrays), read in place without copying.
 /// The whole data is the ranks' rows concatenated in rank order. Any n_r is accepted, 0
-/// included (pass a 0 x d matrix); every rank passes the same d, Scalar and storage order.
+/// included (pass a 0 x d matrix); every rank passes the same d, Scalar and storage order, and
+/// the same kind of X (all dense, or all sparse with one index type: a mix is refused). With
+/// sparse X the results are LogisticNeuron::fit's on the concatenated sparse rows (see
+/// docs/mpi.md for what the sparse chunk cut costs in memory and in ranks that work).
 ///
 /// What you get. Every call is collective: every rank of the communicator must make it, with
 /// the same options. By default (Summation::reproducible) every rank ends with the same
@@ -55,12 +60,14 @@
 #include <utility>
 
 #include <Eigen/Core>
+#include <Eigen/SparseCore>
 
 #include "base/config.hpp"
 #include "base/metric_types.hpp"
 #include "base/options.hpp"
 #include "base/result.hpp"
 #include "detail/dense.hpp"
+#include "detail/kinds.hpp"
 #include "detail/mpi_setup.hpp"
 #include "inference.hpp"
 #include "metrics.hpp"
@@ -121,30 +128,33 @@ struct MpiOptions {
 ///   and it has them; they must then be the same on every rank).
 /// \param comm the communicator over which the rows are spread.
 /// \param X_local this rank's rows: n_r x d, finite; n_r may be 0; d >= 1, the same on every
-///   rank.
+///   rank. Dense, or compressed sparse (SparseMatrix or a Map of one; its stored values finite,
+///   its indices valid), the same kind on every rank.
 /// \param y_local their n_r labels, each 0 or 1 (any arithmetic scalar type), as a vector.
 /// \param options as for LogisticNeuron::fit, the same on every rank (but on_epoch and threads).
 /// \param mpi_options the summation mode, the same on every rank.
 /// \return what the fit did (the same on every rank).
 /// \throws std::invalid_argument (on every rank, naming the lowest failing rank) for what
-///   LogisticNeuron::fit rejects on any rank's input, for options, column counts, scalar types,
-///   storage orders or warm-start parameters that differ from rank 0's, and when no rank has a
-///   row; std::logic_error if MPI is not initialised or comm is MPI_COMM_NULL. Nothing changes
+///   LogisticNeuron::fit rejects on any rank's input (a non-finite entry, a bad sparse index, a bad
+///   label, ...), for options, column counts, kinds of X (dense or sparse, index types), scalar
+///   types, storage orders or warm-start parameters that differ from rank 0's, and when no rank has
+///   a row; std::logic_error if MPI is not initialised or comm is MPI_COMM_NULL. Nothing changes
 ///   when it throws.
 template <class Scalar, class DerivedX, class DerivedY>
 FitResult<Scalar> fit(LogisticNeuron<Scalar>& neuron, MPI_Comm comm,
-                      const Eigen::MatrixBase<DerivedX>& X_local,
+                      const Eigen::EigenBase<DerivedX>& X_local,
                       const Eigen::MatrixBase<DerivedY>& y_local,
                       const FitOptions<Scalar>& options = {}, const MpiOptions& mpi_options = {}) {
   static_assert(std::is_same_v<typename DerivedX::Scalar, Scalar>,
                 "logistic_neuron::mpi::fit: X must hold the neuron's Scalar type; convert it with "
                 "X.template cast<Scalar>()");
-  const detail::XRef<Scalar, detail::storage_order_v<DerivedX>> X(X_local.derived());
   detail::Vector<Scalar> w;
   Scalar b = 0;
-  FitResult<Scalar> result = detail::mpi_fit(
-      comm, X, y_local, static_cast<const detail::Vector<Scalar>*>(nullptr), options,
-      mpi_options.summation == Summation::reproducible, neuron.model(), w, b);
+  FitResult<Scalar> result = detail::with_unchecked_kind<Scalar>(X_local, [&](const auto& X) {
+    return detail::mpi_fit(comm, X, y_local, static_cast<const detail::Vector<Scalar>*>(nullptr),
+                           options, mpi_options.summation == Summation::reproducible,
+                           neuron.model(), w, b);
+  });
   // As LogisticNeuron::fit keeps them (the same bits on every rank, so every rank agrees).
   if (detail::keepable(result, w, b)) neuron.set_parameters(std::move(w), b);
   return result;
@@ -157,7 +167,7 @@ FitResult<Scalar> fit(LogisticNeuron<Scalar>& neuron, MPI_Comm comm,
 /// class counts over every rank.
 /// \param neuron the neuron to fit.
 /// \param comm the communicator over which the rows are spread.
-/// \param X_local this rank's rows: n_r x d, finite.
+/// \param X_local this rank's rows: n_r x d, finite; dense or compressed sparse (as above).
 /// \param y_local their n_r labels in {0, 1}.
 /// \param sample_weight_local their n_r finite weights >= 0.
 /// \param options as for LogisticNeuron::fit, the same on every rank (but on_epoch and threads).
@@ -168,19 +178,19 @@ FitResult<Scalar> fit(LogisticNeuron<Scalar>& neuron, MPI_Comm comm,
 ///   Nothing changes when it throws.
 template <class Scalar, class DerivedX, class DerivedY, class DerivedS>
 FitResult<Scalar> fit(LogisticNeuron<Scalar>& neuron, MPI_Comm comm,
-                      const Eigen::MatrixBase<DerivedX>& X_local,
+                      const Eigen::EigenBase<DerivedX>& X_local,
                       const Eigen::MatrixBase<DerivedY>& y_local,
                       const Eigen::MatrixBase<DerivedS>& sample_weight_local,
                       const FitOptions<Scalar>& options = {}, const MpiOptions& mpi_options = {}) {
   static_assert(std::is_same_v<typename DerivedX::Scalar, Scalar>,
                 "logistic_neuron::mpi::fit: X must hold the neuron's Scalar type; convert it with "
                 "X.template cast<Scalar>()");
-  const detail::XRef<Scalar, detail::storage_order_v<DerivedX>> X(X_local.derived());
   detail::Vector<Scalar> w;
   Scalar b = 0;
-  FitResult<Scalar> result =
-      detail::mpi_fit(comm, X, y_local, &sample_weight_local, options,
-                      mpi_options.summation == Summation::reproducible, neuron.model(), w, b);
+  FitResult<Scalar> result = detail::with_unchecked_kind<Scalar>(X_local, [&](const auto& X) {
+    return detail::mpi_fit(comm, X, y_local, &sample_weight_local, options,
+                           mpi_options.summation == Summation::reproducible, neuron.model(), w, b);
+  });
   if (detail::keepable(result, w, b)) neuron.set_parameters(std::move(w), b);
   return result;
 }
@@ -190,34 +200,37 @@ FitResult<Scalar> fit(LogisticNeuron<Scalar>& neuron, MPI_Comm comm,
 /// Summation::reproducible, as in one process). Collective.
 /// \param neuron a neuron with parameters, the same on every rank.
 /// \param comm the communicator over which the rows are spread.
-/// \param X_local this rank's rows: n_r x d, finite (n_r may be 0).
+/// \param X_local this rank's rows: n_r x d, finite (n_r may be 0); dense or compressed sparse,
+///   the same kind on every rank (see fit).
 /// \param y_local their n_r labels in {0, 1}.
 /// \param l2 the L2 strength to include, the same on every rank; default 0.
 /// \param mpi_options the summation mode.
 /// \return J.
 /// \throws std::logic_error (on every rank) if some rank's neuron has no parameters;
-///   std::invalid_argument for bad input on any rank (naming it), parameters, l2 or column
-///   counts that differ from rank 0's, or no rows on any rank; std::overflow_error if J
+///   std::invalid_argument for bad input on any rank (naming it), parameters, l2, column counts or
+///   kinds of X that differ from rank 0's, or no rows on any rank; std::overflow_error if J
 ///   overflows at these parameters.
 template <class Scalar, class DerivedX, class DerivedY>
 Scalar cost(const LogisticNeuron<Scalar>& neuron, MPI_Comm comm,
-            const Eigen::MatrixBase<DerivedX>& X_local, const Eigen::MatrixBase<DerivedY>& y_local,
+            const Eigen::EigenBase<DerivedX>& X_local, const Eigen::MatrixBase<DerivedY>& y_local,
             typename LogisticNeuron<Scalar>::scalar_type l2 = 0,
             const MpiOptions& mpi_options = {}) {
   static_assert(std::is_same_v<typename DerivedX::Scalar, Scalar>,
                 "logistic_neuron::mpi::cost: X must hold the neuron's Scalar type");
-  const detail::XRef<Scalar, detail::storage_order_v<DerivedX>> X(X_local.derived());
   detail::Vector<Scalar> gw;
   Scalar gb = 0;
-  return detail::mpi_evaluate("logistic_neuron::mpi::cost", comm, neuron.model(), X, y_local, l2,
-                              mpi_options.summation == Summation::reproducible, gw, gb);
+  return detail::with_unchecked_kind<Scalar>(X_local, [&](const auto& X) {
+    return detail::mpi_evaluate("logistic_neuron::mpi::cost", comm, neuron.model(), X, y_local, l2,
+                                mpi_options.summation == Summation::reproducible, gw, gb);
+  });
 }
 
 /// The gradient of J at the neuron's parameters over every rank's rows: LogisticNeuron::gradient
 /// on the concatenated rows, the same bits on every rank. Collective.
 /// \param neuron a neuron with parameters, the same on every rank.
 /// \param comm the communicator over which the rows are spread.
-/// \param X_local this rank's rows: n_r x d, finite (n_r may be 0).
+/// \param X_local this rank's rows: n_r x d, finite (n_r may be 0); dense or compressed sparse,
+///   the same kind on every rank (see fit).
 /// \param y_local their n_r labels in {0, 1}.
 /// \param l2 the L2 strength to include, the same on every rank; default 0.
 /// \param mpi_options the summation mode.
@@ -225,16 +238,18 @@ Scalar cost(const LogisticNeuron<Scalar>& neuron, MPI_Comm comm,
 /// \throws as cost.
 template <class Scalar, class DerivedX, class DerivedY>
 Gradient<Scalar> gradient(const LogisticNeuron<Scalar>& neuron, MPI_Comm comm,
-                          const Eigen::MatrixBase<DerivedX>& X_local,
+                          const Eigen::EigenBase<DerivedX>& X_local,
                           const Eigen::MatrixBase<DerivedY>& y_local,
                           typename LogisticNeuron<Scalar>::scalar_type l2 = 0,
                           const MpiOptions& mpi_options = {}) {
   static_assert(std::is_same_v<typename DerivedX::Scalar, Scalar>,
                 "logistic_neuron::mpi::gradient: X must hold the neuron's Scalar type");
-  const detail::XRef<Scalar, detail::storage_order_v<DerivedX>> X(X_local.derived());
   Gradient<Scalar> g;
-  detail::mpi_evaluate("logistic_neuron::mpi::gradient", comm, neuron.model(), X, y_local, l2,
-                       mpi_options.summation == Summation::reproducible, g.weights, g.bias);
+  detail::with_unchecked_kind<Scalar>(X_local, [&](const auto& X) {
+    return detail::mpi_evaluate("logistic_neuron::mpi::gradient", comm, neuron.model(), X, y_local,
+                                l2, mpi_options.summation == Summation::reproducible, g.weights,
+                                g.bias);
+  });
   return g;
 }
 
@@ -245,24 +260,26 @@ Gradient<Scalar> gradient(const LogisticNeuron<Scalar>& neuron, MPI_Comm comm,
 /// \param neuron a neuron with parameters (fitted with l2 = 0, to convergence), the same on
 ///   every rank.
 /// \param comm the communicator over which the rows are spread.
-/// \param X_local this rank's rows: n_r x d, finite (n_r may be 0).
+/// \param X_local this rank's rows: n_r x d, finite (n_r may be 0); dense or compressed sparse,
+///   the same kind on every rank (see fit).
 /// \param y_local their n_r labels in {0, 1}.
 /// \param mpi_options the summation mode.
 /// \return the table.
-/// \throws std::logic_error if some rank's neuron has no parameters; std::invalid_argument for
-///   bad input on any rank, parameters or column counts that differ from rank 0's, n <= d + 1
-///   or a single class over every rank, or an information matrix that is not positive definite.
+/// \throws std::logic_error if some rank's neuron has no parameters; std::invalid_argument for bad
+///   input on any rank, parameters, column counts or kinds of X that differ from rank 0's, n <= d +
+///   1 or a single class over every rank, or an information matrix that is not positive definite.
 template <class Scalar, class DerivedX, class DerivedY>
 Summary<Scalar> summarize(const LogisticNeuron<Scalar>& neuron, MPI_Comm comm,
-                          const Eigen::MatrixBase<DerivedX>& X_local,
+                          const Eigen::EigenBase<DerivedX>& X_local,
                           const Eigen::MatrixBase<DerivedY>& y_local,
                           const MpiOptions& mpi_options = {}) {
   static_assert(std::is_same_v<typename DerivedX::Scalar, Scalar>,
                 "logistic_neuron::mpi::summarize: X must hold the neuron's Scalar type");
-  const detail::XRef<Scalar, detail::storage_order_v<DerivedX>> X(X_local.derived());
   Summary<Scalar> summary;
-  detail::mpi_summarize(summary, comm, neuron.model(), X, y_local,
-                        mpi_options.summation == Summation::reproducible);
+  detail::with_unchecked_kind<Scalar>(X_local, [&](const auto& X) {
+    detail::mpi_summarize(summary, comm, neuron.model(), X, y_local,
+                          mpi_options.summation == Summation::reproducible);
+  });
   return summary;
 }
 

@@ -184,6 +184,28 @@ bool same_separation(const ln::Separation<T>& a, const ln::Separation<T>& b) {
          a.probe_steps == b.probe_steps && a.probe_misclassified == b.probe_misclassified;
 }
 
+/// mpi::fit of this rank's rows (X_local, y_local, and its slice of s unless s is empty) under
+/// `part`, checked bit for bit against the one-process reference (w_ref, b_ref, ref) on every
+/// rank; the caller's INFO names the case.
+template <class T, class XLocal>
+void check_sharded_fit(const XLocal& X_local, const Vector<double>& y_local, const Vector<T>& s,
+                       const Partition& part, const ln::FitOptions<T>& options,
+                       const Vector<T>& w_ref, T b_ref, const ln::FitResult<T>& ref) {
+  ln::LogisticNeuron<T> neuron;
+  ln::FitResult<T> result;
+  if (s.size()) {
+    const Vector<T> s_local = slice(s, part);
+    result = ln::mpi::fit(neuron, MPI_COMM_WORLD, X_local, y_local, s_local, options);
+  } else {
+    result = ln::mpi::fit(neuron, MPI_COMM_WORLD, X_local, y_local, options);
+  }
+  CHECK(same(neuron.weights(), w_ref));
+  CHECK(test_support::same_bits(neuron.bias(), b_ref));
+  CHECK(same_result(result, ref));
+  CHECK(same_separation(result.separation, ref.separation));
+  CHECK(all_ranks_agree(digest(neuron.weights(), neuron.bias())));
+}
+
 /// The single type of the error each rank threw (or "none") and its message, agreed: true on
 /// every rank when every rank threw E with a message equal to `expected`.
 template <class E, class F>

@@ -164,19 +164,7 @@ TEST_CASE_TEMPLATE("mpi::fit equals the one-process fit of the concatenated rows
       INFO(config.name, " / ", part.name, " / ranks ", p);
       const Matrix<T, O> X_local = mpi_support::slice_rows<T, O>(X, part);
       const Vector<double> y_local = mpi_support::slice(y, part);
-      ln::LogisticNeuron<T> neuron;
-      ln::FitResult<T> result;
-      if (s.size()) {
-        const Vector<T> s_local = mpi_support::slice(s, part);
-        result = ln::mpi::fit(neuron, MPI_COMM_WORLD, X_local, y_local, s_local, config.options);
-      } else {
-        result = ln::mpi::fit(neuron, MPI_COMM_WORLD, X_local, y_local, config.options);
-      }
-      CHECK(mpi_support::same(neuron.weights(), w_ref));
-      CHECK(test_support::same_bits(neuron.bias(), b_ref));
-      CHECK(mpi_support::same_result(result, ref));
-      CHECK(mpi_support::same_separation(result.separation, ref.separation));
-      CHECK(mpi_support::all_ranks_agree(mpi_support::digest(neuron.weights(), neuron.bias())));
+      mpi_support::check_sharded_fit(X_local, y_local, s, part, config.options, w_ref, b_ref, ref);
       ++fits;
     }
   }

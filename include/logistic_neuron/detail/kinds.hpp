@@ -42,21 +42,31 @@ constexpr void check_kind() {
       "sparse expressions into an Eigen::SparseMatrix first");
 }
 
-/// Calls f(kind) with the kind of X that views X, and returns what f returns. Sparse X's indices
-/// are checked first (SparseX::require_valid, naming `caller`).
+/// Calls f(kind) with the kind of X that views X, without checking sparse X's indices (for
+/// callers that check them where every MPI rank agrees on the outcome: mpi_setup.hpp), and
+/// returns what f returns.
 template <class Scalar, class Derived, class F>
-decltype(auto) with_kind(const char* caller, const Eigen::EigenBase<Derived>& X, F&& f) {
+decltype(auto) with_unchecked_kind(const Eigen::EigenBase<Derived>& X, F&& f) {
   check_kind<Scalar, Derived>();
   if constexpr (is_compressed_sparse_v<Derived>) {
     using Kind = SparseX<Scalar, storage_order_v<Derived>, typename Derived::StorageIndex>;
     const Kind kind = Kind::of(X.derived());
-    kind.require_valid(caller);
     return f(kind);
   } else {
     const XRef<Scalar, storage_order_v<Derived>> Xr(X.derived());
     const DenseX<Scalar, storage_order_v<Derived>> kind(Xr);
     return f(kind);
   }
+}
+
+/// Calls f(kind) with the kind of X that views X, and returns what f returns. Sparse X's indices
+/// are checked first (SparseX::require_valid, naming `caller`).
+template <class Scalar, class Derived, class F>
+decltype(auto) with_kind(const char* caller, const Eigen::EigenBase<Derived>& X, F&& f) {
+  return with_unchecked_kind<Scalar>(X, [&](const auto& kind) -> decltype(auto) {
+    if constexpr (is_compressed_sparse_v<Derived>) kind.require_valid(caller);
+    return f(kind);
+  });
 }
 
 /// Recomputes the logits that overflowed (see repair_logits in dense.hpp and sparse.hpp).

@@ -53,7 +53,8 @@ namespace detail {
 struct RankFacts {
   Eigen::Index rows = 0;         ///< its rows
   Eigen::Index ones = 0;         ///< its labels equal to 1
-  long double sum_squares = 0;   ///< sum x_ij^2 of its rows (DenseX::scan)
+  long double sum_squares = 0;   ///< sum x_ij^2 of its rows (the kind's scan)
+  long double entries = 0;       ///< the entries of its rows of X (stored ones if sparse)
   bool positive_weight = false;  ///< some sample weight of its rows is > 0
   bool callback = false;         ///< it has an on_epoch callback
 };
@@ -64,6 +65,7 @@ struct SetupFacts {
   Eigen::Index total_rows = 0;     ///< n
   Eigen::Index ones = 0;           ///< labels equal to 1, over every rank
   long double sum_squares = 0;     ///< sum x_ij^2 over every rank
+  long double entries = 0;         ///< the entries of X over every rank
   bool positive_weight = false;    ///< some rank has a positive sample weight
   bool callback = false;           ///< some rank has an on_epoch callback
 };
@@ -75,10 +77,11 @@ struct SetupFacts {
 inline SetupFacts gather_facts(MPI_Comm comm, const RankFacts& mine) {
   int size = 1;
   mpi_check(MPI_Comm_size(comm, &size), "MPI_Comm_size");
-  constexpr int fields = 5;
+  constexpr int fields = 6;
   const long double local[fields] = {
       static_cast<long double>(mine.rows), static_cast<long double>(mine.ones), mine.sum_squares,
-      mine.positive_weight ? 1.0L : 0.0L, mine.callback ? 1.0L : 0.0L};
+      mine.positive_weight ? 1.0L : 0.0L,  mine.callback ? 1.0L : 0.0L,         mine.entries,
+  };
   std::vector<long double> all(static_cast<std::size_t>(size) * fields);
   mpi_check(
       MPI_Allgather(local, fields, MPI_LONG_DOUBLE, all.data(), fields, MPI_LONG_DOUBLE, comm),
@@ -93,6 +96,7 @@ inline SetupFacts gather_facts(MPI_Comm comm, const RankFacts& mine) {
     facts.sum_squares += f[2];
     facts.positive_weight = facts.positive_weight || f[3] > 0;
     facts.callback = facts.callback || f[4] > 0;
+    facts.entries += f[5];
   }
   return facts;
 }
@@ -126,16 +130,19 @@ inline std::string rank_caller(const char* call, int rank) {
   return std::string(call) + ": rank " + std::to_string(rank);
 }
 
-/// The fields every signature starts with: the call, the scalar type, storage order and
-/// columns of X.
+/// The fields every signature starts with: the call, the kind (dense, or sparse and its index
+/// type), scalar type, storage order and columns of X.
 /// \param call the call's name.
-/// \param order X's storage order.
 /// \param columns X's columns.
 /// \return the signature.
-template <class Scalar>
-Signature data_signature(const char* call, int order, Eigen::Index columns) {
+template <class Kind>
+Signature data_signature(const char* call, Eigen::Index columns) {
+  using Scalar = typename Kind::scalar_type;
+  constexpr int order = ShardKind<Kind>::order;
   Signature s;
   s.add("the call", call, true, "every rank in the same call");
+  s.add("the kind of X", ShardKind<Kind>::name(), true,
+        "one kind of X on every rank (all dense, or all sparse with one index type)");
   s.add("the scalar type of X", scalar_name<Scalar>(), true, "one scalar type on every rank");
   s.add("the storage order of X", order == Eigen::RowMajor ? "row-major" : "column-major", true,
         "one storage order on every rank");
@@ -221,17 +228,29 @@ Vector<Scalar> local_weights(const char* caller, const std::string& what_n, Eige
   return weight;
 }
 
-/// sum x_ij^2 of one rank's X (0 for no rows), after checking that every entry is finite.
+/// sum x_ij^2 of one rank's X (0 for no rows), after checking the kind's own demands (the
+/// indices of sparse X) and that every entry (every stored one) is finite.
 /// \param caller what the message starts with.
 /// \param X the kind of X.
-/// \return the sum, in long double (as DenseX::scan adds it).
-/// \throws std::invalid_argument naming the first entry that is not (require_finite).
+/// \return the sum, in long double (as the kind's scan adds it).
+/// \throws std::invalid_argument naming the first entry that is not (require_finite), or the
+///   first bad index of sparse X.
 template <class Kind>
 long double local_sum_squares(const char* caller, const Kind& X) {
   long double sum_squares = 0;
+  ShardKind<Kind>::check(caller, X);
   if (X.rows() == 0) return 0;  // a rank without rows (scan would bind X(0, j): no entry)
   if (!X.scan(sum_squares)) require_finite(caller, X);  // throws, naming the entry
   return sum_squares;
+}
+
+/// X with no columns is empty, as require_non_empty says it for any X (dense or sparse).
+/// \param where what the message starts with.
+/// \param rows X's rows.
+/// \throws std::invalid_argument (always).
+inline void require_no_columns(const char* where, Eigen::Index rows) {
+  // A rows x 0 matrix allocates nothing.
+  require_non_empty(where, Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic>(rows, 0));
 }
 
 /// The solvers mpi::fit runs: those whose every step needs only sums over rows (gradient
@@ -326,14 +345,13 @@ std::function<bool(const EpochInfo<Scalar>&)> agreed_on_epoch(
 // ---------------------------------------------------------------------------------------------
 // The calls
 
-/// What every rank of mpi::fit must agree on: the data's Scalar, storage order and columns, the
-/// overload (with or without sample weights), the summation, the options and, for a warm start,
-/// the parameters it starts from.
-template <class Scalar>
-Signature fit_signature(const char* call, int order, Eigen::Index d, bool weighted,
-                        bool reproducible, const FitOptions<Scalar>& options, bool warm,
-                        const Model<Scalar>& start) {
-  Signature signature = data_signature<Scalar>(call, order, d);
+/// What every rank of mpi::fit must agree on: the data's kind, Scalar, storage order and
+/// columns, the overload (with or without sample weights), the summation, the options and, for
+/// a warm start, the parameters it starts from.
+template <class Kind, class Scalar>
+Signature fit_signature(const char* call, Eigen::Index d, bool weighted, bool reproducible,
+                        const FitOptions<Scalar>& options, bool warm, const Model<Scalar>& start) {
+  Signature signature = data_signature<Kind>(call, d);
   signature.add("the overload of fit", weighted ? "with sample weights" : "without sample weights",
                 true, "the same overload on every rank");
   add_summation(signature, reproducible);
@@ -347,7 +365,7 @@ Signature fit_signature(const char* call, int order, Eigen::Index d, bool weight
 /// weights), from `start`'s parameters when options.warm_start and it has them; (w, b) receive
 /// the fitted parameters (the same bits on every rank). Changes nothing else.
 /// \param user_comm the user's communicator.
-/// \param X this rank's rows.
+/// \param X this rank's rows (a DenseX or SparseX view of the caller's X).
 /// \param y their labels.
 /// \param sample_weight their weights, or null.
 /// \param options the fit's options.
@@ -357,9 +375,8 @@ Signature fit_signature(const char* call, int order, Eigen::Index d, bool weight
 /// \param b the fitted bias.
 /// \return what the fit did.
 /// \throws as mpi::fit documents.
-template <class Scalar, int Order, class DerivedY, class DerivedS>
-FitResult<Scalar> mpi_fit(MPI_Comm user_comm, const XRef<Scalar, Order>& X,
-                          const Eigen::MatrixBase<DerivedY>& y,
+template <class Kind, class Scalar, class DerivedY, class DerivedS>
+FitResult<Scalar> mpi_fit(MPI_Comm user_comm, const Kind& X, const Eigen::MatrixBase<DerivedY>& y,
                           const Eigen::MatrixBase<DerivedS>* sample_weight,
                           const FitOptions<Scalar>& options, bool reproducible,
                           const Model<Scalar>& start, Vector<Scalar>& w, Scalar& b) {
@@ -370,14 +387,14 @@ FitResult<Scalar> mpi_fit(MPI_Comm user_comm, const XRef<Scalar, Order>& X,
   const Eigen::Index d = X.cols();
   const bool warm = options.warm_start && start.weights.size() > 0;
   const Signature signature =
-      fit_signature(call, Order, d, sample_weight != nullptr, reproducible, options, warm, start);
+      fit_signature<Kind>(call, d, sample_weight != nullptr, reproducible, options, warm, start);
 
   Targets<Scalar> targets;
   const SetupFacts facts = agreed_setup(comm.get(), signature, caller, [&] {
     // The checks of LogisticNeuron::fit, in its order, on this rank's rows.
     options.validate(where);
     require_row_sum_solver(where, options.solver);
-    if (d == 0) require_non_empty(where, X);
+    if (d == 0) require_no_columns(where, X.rows());
     RankFacts mine;
     mine.rows = X.rows();
     targets.sign = label_signs<Scalar>(where, X.rows(), y);
@@ -386,7 +403,8 @@ FitResult<Scalar> mpi_fit(MPI_Comm user_comm, const XRef<Scalar, Order>& X,
                                              mine.positive_weight);
     }
     if (warm) require_features(where, start.weights.size(), d);
-    mine.sum_squares = local_sum_squares(where, DenseX<Scalar, Order>(X));
+    mine.sum_squares = local_sum_squares(where, X);
+    mine.entries = ShardKind<Kind>::entries(X);
     require_fit_shape(where, options, d);
     mine.ones = count_ones(targets);
     mine.callback = static_cast<bool>(options.on_epoch);
@@ -407,12 +425,11 @@ FitResult<Scalar> mpi_fit(MPI_Comm user_comm, const XRef<Scalar, Order>& X,
   }
   const int exponent = scale_exponent(facts.sum_squares, facts.total_rows, d);
   require_fit_scale<Scalar>(call, exponent);  // from agreed facts: every rank decides alike
-  const Layout layout = make_layout(facts.total_rows, d, sizeof(Scalar), Order == Eigen::ColMajor);
+  const Layout layout = ShardKind<Kind>::layout(facts.total_rows, d, facts.entries);
   const bool weighted =
       sample_weight || options.class_weight.mode != ClassWeight<Scalar>::Mode::none;
-  const ShardedDense<Scalar, Order> data(comm.get(),
-                                         make_shard_plan(comm.rank(), facts.rows, layout), X,
-                                         targets, weighted, reproducible, exponent);
+  const Sharded<Kind> data(comm.get(), make_shard_plan(comm.rank(), facts.rows, layout), X, targets,
+                           weighted, reproducible, exponent);
   require_total_weight(call, options.class_weight, weight_of, data.total_weight());
 
   FitOptions<Scalar> run = options;
@@ -434,18 +451,19 @@ FitResult<Scalar> mpi_fit(MPI_Comm user_comm, const XRef<Scalar, Order>& X,
 /// \param l2 the L2 strength to check, or null.
 /// \param targets receives the signs of y.
 /// \return the rank's facts.
-template <class Scalar, int Order, class DerivedY>
-RankFacts check_evaluation(const char* where, const Model<Scalar>& model,
-                           const XRef<Scalar, Order>& X, const Eigen::MatrixBase<DerivedY>& y,
-                           const char* no_parameters, const Scalar* l2, Targets<Scalar>& targets) {
+template <class Kind, class Scalar, class DerivedY>
+RankFacts check_evaluation(const char* where, const Model<Scalar>& model, const Kind& X,
+                           const Eigen::MatrixBase<DerivedY>& y, const char* no_parameters,
+                           const Scalar* l2, Targets<Scalar>& targets) {
   if (model.weights.size() == 0) throw std::logic_error(prefix(where) + no_parameters);
-  if (X.cols() == 0) require_non_empty(where, X);
+  if (X.cols() == 0) require_no_columns(where, X.rows());
   require_features(where, model.weights.size(), X.cols());
   if (l2) require_penalty(where, "l2", *l2);
   RankFacts mine;
   mine.rows = X.rows();
   targets.sign = label_signs<Scalar>(where, X.rows(), y);
-  mine.sum_squares = local_sum_squares(where, DenseX<Scalar, Order>(X));
+  mine.sum_squares = local_sum_squares(where, X);
+  mine.entries = ShardKind<Kind>::entries(X);
   mine.ones = count_ones(targets);
   return mine;
 }
@@ -468,14 +486,14 @@ inline constexpr const char* no_parameters_message =
 /// \param gb dJ/db.
 /// \return J.
 /// \throws as mpi::cost documents.
-template <class Scalar, int Order, class DerivedY>
-Scalar mpi_evaluate(const char* call, MPI_Comm user_comm, const Model<Scalar>& model,
-                    const XRef<Scalar, Order>& X, const Eigen::MatrixBase<DerivedY>& y, Scalar l2,
-                    bool reproducible, Vector<Scalar>& gw, Scalar& gb) {
+template <class Kind, class Scalar, class DerivedY>
+Scalar mpi_evaluate(const char* call, MPI_Comm user_comm, const Model<Scalar>& model, const Kind& X,
+                    const Eigen::MatrixBase<DerivedY>& y, Scalar l2, bool reproducible,
+                    Vector<Scalar>& gw, Scalar& gb) {
   const PrivateComm comm(user_comm, call);
   const std::string caller = rank_caller(call, comm.rank());
   const char* where = caller.c_str();
-  Signature signature = data_signature<Scalar>(call, Order, X.cols());
+  Signature signature = data_signature<Kind>(call, X.cols());
   add_summation(signature, reproducible);
   signature.add("l2", to_text(l2), true, "the same l2 on every rank");
   add_parameters(signature, "the neuron's parameters", model.weights, model.bias);
@@ -485,10 +503,10 @@ Scalar mpi_evaluate(const char* call, MPI_Comm user_comm, const Model<Scalar>& m
   });
   require_rows(call, facts);
   const Eigen::Index d = X.cols();
-  const Layout layout = make_layout(facts.total_rows, d, sizeof(Scalar), Order == Eigen::ColMajor);
-  const ShardedDense<Scalar, Order> data(
-      comm.get(), make_shard_plan(comm.rank(), facts.rows, layout), X, targets, false, reproducible,
-      scale_exponent(facts.sum_squares, facts.total_rows, d));
+  const Layout layout = ShardKind<Kind>::layout(facts.total_rows, d, facts.entries);
+  const Sharded<Kind> data(comm.get(), make_shard_plan(comm.rank(), facts.rows, layout), X, targets,
+                           false, reproducible,
+                           scale_exponent(facts.sum_squares, facts.total_rows, d));
   const Scalar J = evaluate_at(data, model.weights, model.bias, l2, num_threads(), gw, gb);
   if (!is_finite_bits(J) || !all_finite_bits(gw) || !is_finite_bits(gb)) {
     throw std::overflow_error(std::string(call) +
@@ -508,15 +526,14 @@ Scalar mpi_evaluate(const char* call, MPI_Comm user_comm, const Model<Scalar>& m
 /// \param y their labels.
 /// \param reproducible the reduction's mode.
 /// \throws as mpi::summarize documents.
-template <class SummaryT, class Scalar, int Order, class DerivedY>
-void mpi_summarize(SummaryT& summary, MPI_Comm user_comm, const Model<Scalar>& model,
-                   const XRef<Scalar, Order>& X, const Eigen::MatrixBase<DerivedY>& y,
-                   bool reproducible) {
+template <class SummaryT, class Kind, class Scalar, class DerivedY>
+void mpi_summarize(SummaryT& summary, MPI_Comm user_comm, const Model<Scalar>& model, const Kind& X,
+                   const Eigen::MatrixBase<DerivedY>& y, bool reproducible) {
   static constexpr const char* call = "logistic_neuron::mpi::summarize";
   const PrivateComm comm(user_comm, call);
   const std::string caller = rank_caller(call, comm.rank());
   const char* where = caller.c_str();
-  Signature signature = data_signature<Scalar>(call, Order, X.cols());
+  Signature signature = data_signature<Kind>(call, X.cols());
   add_summation(signature, reproducible);
   add_parameters(signature, "the neuron's parameters", model.weights, model.bias);
   Targets<Scalar> targets;
@@ -527,10 +544,10 @@ void mpi_summarize(SummaryT& summary, MPI_Comm user_comm, const Model<Scalar>& m
   require_rows(call, facts);
   const Eigen::Index d = X.cols();
   require_identifiable(call, facts.total_rows, d + 1, facts.ones);
-  const Layout layout = make_layout(facts.total_rows, d, sizeof(Scalar), Order == Eigen::ColMajor);
-  const ShardedDense<Scalar, Order> data(
-      comm.get(), make_shard_plan(comm.rank(), facts.rows, layout), X, targets, false, reproducible,
-      scale_exponent(facts.sum_squares, facts.total_rows, d));
+  const Layout layout = ShardKind<Kind>::layout(facts.total_rows, d, facts.entries);
+  const Sharded<Kind> data(comm.get(), make_shard_plan(comm.rank(), facts.rows, layout), X, targets,
+                           false, reproducible,
+                           scale_exponent(facts.sum_squares, facts.total_rows, d));
   fill_summary(summary, call, data, model.weights, model.bias, model.feature_names, facts.ones,
                num_threads());
 }

@@ -78,6 +78,25 @@ class SparseX {
                    X.isCompressed() ? nullptr : X.innerNonZeroPtr());
   }
 
+  /// Rows [begin, begin + count) of this view as a view of the same arrays (for X sharded over
+  /// MPI ranks, mpi_dataset.hpp): CSR starts at outer vector `begin`; CSC keeps its columns and
+  /// reads stored row index k as row k - begin of the view, ignoring the entries outside. The
+  /// checks of whole arrays (scan, first_non_finite, require_valid) belong to the full view.
+  SparseX rows_view(Eigen::Index begin, Eigen::Index count) const {
+    if constexpr (csr) {
+      return SparseX(count, m_cols, m_outer + begin, m_inner, m_values,
+                     m_counts ? m_counts + begin : nullptr);
+    } else {
+      SparseX view = *this;
+      view.m_rows = count;
+      view.m_first = m_first + begin;
+      view.m_entries = 0;
+      for (Eigen::Index j = 0; j < m_cols; ++j)
+        view.m_entries += view.first_in(j, count) - view.first_in(j, 0);
+      return view;
+    }
+  }
+
   Eigen::Index rows() const noexcept { return m_rows; }
   Eigen::Index cols() const noexcept { return m_cols; }
   /// The stored entries (explicit zeros included).
@@ -93,9 +112,9 @@ class SparseX {
       for (Eigen::Index i = 0; i < rows; ++i) z[i] = b;
       for (Eigen::Index j = 0; j < m_cols; ++j) {
         const Scalar wj = w[j];
-        for (Eigen::Index k = first_in(j, row0), e = end(j); k < e && m_inner[k] < row0 + rows;
+        for (Eigen::Index k = first_in(j, row0), e = end(j); k < e && row_at(k) < row0 + rows;
              ++k) {
-          z[m_inner[k] - row0] += wj * m_values[k];
+          z[row_at(k) - row0] += wj * m_values[k];
         }
       }
     }
@@ -113,9 +132,9 @@ class SparseX {
     } else {
       for (Eigen::Index j = 0; j < m_cols; ++j) {
         Scalar sum = 0;
-        for (Eigen::Index k = first_in(j, row0), e = end(j); k < e && m_inner[k] < row0 + rows;
+        for (Eigen::Index k = first_in(j, row0), e = end(j); k < e && row_at(k) < row0 + rows;
              ++k) {
-          sum += m_values[k] * z[m_inner[k] - row0];
+          sum += m_values[k] * z[row_at(k) - row0];
         }
         gradient[j] += static_cast<Acc>(sum);
       }
@@ -252,9 +271,9 @@ class SparseX {
       }
     } else {
       for (Eigen::Index j = 0; j < m_cols; ++j) {
-        for (Eigen::Index k = first_in(j, row0), e = end(j); k < e && m_inner[k] < row0 + rows;
+        for (Eigen::Index k = first_in(j, row0), e = end(j); k < e && row_at(k) < row0 + rows;
              ++k) {
-          f(Eigen::Index(m_inner[k]) - row0, j, m_values[k]);
+          f(row_at(k) - row0, j, m_values[k]);
         }
       }
     }
@@ -266,12 +285,14 @@ class SparseX {
   Eigen::Index end(Eigen::Index k) const noexcept {
     return m_counts ? Eigen::Index(m_outer[k]) + m_counts[k] : Eigen::Index(m_outer[k + 1]);
   }
-  /// CSC: the first entry of column j whose row is >= row0.
+  /// CSC: the first entry of column j whose row is >= row0 (of this view).
   Eigen::Index first_in(Eigen::Index j, Eigen::Index row0) const {
     const StorageIndex* first = m_inner + begin(j);
     const StorageIndex* last = m_inner + end(j);
-    return std::lower_bound(first, last, static_cast<StorageIndex>(row0)) - m_inner;
+    return std::lower_bound(first, last, static_cast<StorageIndex>(row0 + m_first)) - m_inner;
   }
+  /// CSC: the row of this view that entry k is in (its stored row index less m_first).
+  Eigen::Index row_at(Eigen::Index k) const noexcept { return Eigen::Index(m_inner[k]) - m_first; }
   /// x_i . w for row i of CSR X: four partial sums over the entries k = 0, 1, 2, 3 mod 4 (so
   /// that the products do not wait on one chain of additions), then (s0 + s1) + (s2 + s3).
   Scalar row_dot(Eigen::Index i, const Scalar* w) const {
@@ -318,6 +339,7 @@ class SparseX {
   const Scalar* m_values;
   const StorageIndex* m_counts;
   Eigen::Index m_entries = 0;
+  Eigen::Index m_first = 0;  ///< CSC: the stored row index of row 0 of this view (rows_view)
 };
 
 /// Recomputes the logits z_i = x_i . w + b that came out NaN or infinite from finite X and
