@@ -8,7 +8,9 @@
 //     objective (cost and gradient: what one epoch of gradient descent or L-BFGS costs), with
 //     the reproducible and the fast summation. Prints one table row per summation: the pass
 //     time (median over passes of the slowest rank), the time in the reduction (median of the
-//     slowest rank's; waiting for other ranks included), and their ratio.
+//     slowest rank's; waiting for other ranks included), and their ratio; then the communication
+//     alone: the pass's merges (as many a pass as it made, of the same frontier) each timed after
+//     a barrier, and its ratio to the pass.
 //   scale_bench --reduction [--reps K]
 //     Times the library's reduction alone (MpiReduction::merge of frontiers like a pass's) for
 //     vectors of 34 to 251001 long doubles (d + 2 for d = 32 and 500; (d+1)^2 for Newton's
@@ -73,6 +75,26 @@ double max_over_ranks(double x) {
   return x;
 }
 
+/// The median (over reps, of the slowest rank) of one merge by the dataset's reduction of a
+/// frontier like a pass's: one node of `size` values per chunk this rank owns, pushed in order.
+template <class Acc, class Data>
+double merge_alone(const Data& data, Eigen::Index size, int reps) {
+  std::vector<double> times;
+  for (int k = 0; k < reps; ++k) {
+    detail::ChunkSums<Acc> sums(data.first_chunk(), data.chunk_count(), size);
+    detail::Frontier<Acc> frontier;
+    for (Eigen::Index c = data.first_chunk(); c < data.first_chunk() + data.chunk_count(); ++c) {
+      sums[c].setConstant(Acc(1));
+      detail::push_node(frontier, detail::TreeNode<Acc>{0, c, sums[c]});
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    const double start = MPI_Wtime();
+    data.reduction()->merge(frontier, size);
+    times.push_back(max_over_ranks(MPI_Wtime() - start));
+  }
+  return median(times);
+}
+
 template <class T, int Order>
 void run_passes(const Args& a, int rank, int size) {
   using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Order>;
@@ -103,6 +125,7 @@ void run_passes(const Args& a, int rank, int size) {
     detail::Vector<T> g;
     problem.evaluate(theta, g);  // warm-up
     std::vector<double> pass, comm_time;
+    const long long merges_before = data.mpi_reduction().merges();
     for (int k = 0; k < a.passes; ++k) {
       MPI_Barrier(MPI_COMM_WORLD);
       const double before = data.mpi_reduction().seconds();
@@ -112,13 +135,20 @@ void run_passes(const Args& a, int rank, int size) {
       pass.push_back(max_over_ranks(elapsed));
       comm_time.push_back(max_over_ranks(data.mpi_reduction().seconds() - before));
     }
+    const double merges = static_cast<double>(data.mpi_reduction().merges() - merges_before) /
+                          static_cast<double>(a.passes);
+    // The communication alone: the same merges (this rank's frontier of d + 2 sums over its own
+    // chunks, the pass's), each timed after a barrier, so that no waiting for a slower rank is in it.
+    const double alone = merges * merge_alone<detail::Accum<T>>(data, d + 2, a.reps);
     const double p = median(pass), c = median(comm_time);
     if (rank == 0) {
-      std::printf("| %ld x %ld | %s | %s | %d | %d | %.1f | %s | %.3f | %.4f | %.2f%% | %.1f |\n",
+      std::printf("| %ld x %ld | %s | %s | %d | %d | %.1f | %s | %.3f | %.4f | %.2f%% | %.4f | %.3f%% "
+                  "| %.1f |\n",
                   static_cast<long>(a.rows), static_cast<long>(d), a.type.c_str(), a.order.c_str(),
                   size, a.threads,
                   static_cast<double>(a.rows) * static_cast<double>(d) * sizeof(T) / 1e6,
-                  reproducible ? "reproducible" : "fast", 1e3 * p, 1e3 * c, 100 * c / p, 1e3 * setup);
+                  reproducible ? "reproducible" : "fast", 1e3 * p, 1e3 * c, 100 * c / p,
+                  1e3 * alone, 100 * alone / p, 1e3 * setup);
     }
   }
 }
