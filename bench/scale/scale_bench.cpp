@@ -44,14 +44,22 @@ Args parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string k = argv[i];
     const auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-    if (k == "--rows") a.rows = std::atol(next().c_str());
-    else if (k == "--cols") a.cols = std::atol(next().c_str());
-    else if (k == "--type") a.type = next();
-    else if (k == "--order") a.order = next();
-    else if (k == "--passes") a.passes = std::atoi(next().c_str());
-    else if (k == "--threads") a.threads = std::atoi(next().c_str());
-    else if (k == "--reps") a.reps = std::atoi(next().c_str());
-    else if (k == "--reduction") a.reduction = true;
+    if (k == "--rows")
+      a.rows = std::atol(next().c_str());
+    else if (k == "--cols")
+      a.cols = std::atol(next().c_str());
+    else if (k == "--type")
+      a.type = next();
+    else if (k == "--order")
+      a.order = next();
+    else if (k == "--passes")
+      a.passes = std::atoi(next().c_str());
+    else if (k == "--threads")
+      a.threads = std::atoi(next().c_str());
+    else if (k == "--reps")
+      a.reps = std::atoi(next().c_str());
+    else if (k == "--reduction")
+      a.reduction = true;
   }
   return a;
 }
@@ -105,23 +113,27 @@ void run_passes(const Args& a, int rank, int size) {
   targets.sign.resize(m);
   for (Eigen::Index i = 0; i < m; ++i) {
     const auto g = static_cast<std::uint64_t>(first + i);
-    for (Eigen::Index j = 0; j < d; ++j) X(i, j) = static_cast<T>(2 * uniform(g, static_cast<std::uint64_t>(j)) - 1);
+    for (Eigen::Index j = 0; j < d; ++j)
+      X(i, j) = static_cast<T>(2 * uniform(g, static_cast<std::uint64_t>(j)) - 1);
     targets.sign[i] = uniform(g, 1u << 20) < 0.5 ? T(1) : T(-1);
   }
   const detail::XRef<T, Order> Xr(X);
   std::vector<Eigen::Index> rows(static_cast<std::size_t>(size));
-  for (int r = 0; r < size; ++r) rows[static_cast<std::size_t>(r)] = a.rows * (r + 1) / size - a.rows * r / size;
+  for (int r = 0; r < size; ++r)
+    rows[static_cast<std::size_t>(r)] = a.rows * (r + 1) / size - a.rows * r / size;
   const detail::Layout layout = detail::make_layout(a.rows, d, sizeof(T), Order == Eigen::ColMajor);
   detail::Vector<T> theta(d + 1);
-  for (Eigen::Index j = 0; j <= d; ++j) theta[j] = static_cast<T>(0.1 * (uniform(7, static_cast<std::uint64_t>(j)) - 0.5));
+  for (Eigen::Index j = 0; j <= d; ++j)
+    theta[j] = static_cast<T>(0.1 * (uniform(7, static_cast<std::uint64_t>(j)) - 0.5));
   for (const bool reproducible : {true, false}) {
     const detail::PrivateComm comm(MPI_COMM_WORLD, "scale_bench");
     const double setup_start = MPI_Wtime();
-    const detail::ShardedDense<T, Order> data(comm.get(), detail::make_shard_plan(rank, rows, layout),
-                                              Xr, targets, false, reproducible, 0);
+    const detail::ShardedDense<T, Order> data(comm.get(),
+                                              detail::make_shard_plan(rank, rows, layout), Xr,
+                                              targets, false, reproducible, 0);
     const double setup = max_over_ranks(MPI_Wtime() - setup_start);
-    const detail::Problem<detail::ShardedDense<T, Order>> problem(data, T(0), ln::CostReduction::mean,
-                                                                   a.threads);
+    const detail::Problem<detail::ShardedDense<T, Order>> problem(
+        data, T(0), ln::CostReduction::mean, a.threads);
     detail::Vector<T> g;
     problem.evaluate(theta, g);  // warm-up
     std::vector<double> pass, comm_time;
@@ -142,13 +154,13 @@ void run_passes(const Args& a, int rank, int size) {
     const double alone = merges * merge_alone<detail::Accum<T>>(data, d + 2, a.reps);
     const double p = median(pass), c = median(comm_time);
     if (rank == 0) {
-      std::printf("| %ld x %ld | %s | %s | %d | %d | %.1f | %s | %.3f | %.4f | %.2f%% | %.4f | %.3f%% "
-                  "| %.1f |\n",
-                  static_cast<long>(a.rows), static_cast<long>(d), a.type.c_str(), a.order.c_str(),
-                  size, a.threads,
-                  static_cast<double>(a.rows) * static_cast<double>(d) * sizeof(T) / 1e6,
-                  reproducible ? "reproducible" : "fast", 1e3 * p, 1e3 * c, 100 * c / p,
-                  1e3 * alone, 100 * alone / p, 1e3 * setup);
+      std::printf(
+          "| %ld x %ld | %s | %s | %d | %d | %.1f | %s | %.3f | %.4f | %.2f%% | %.4f | %.3f%% "
+          "| %.1f |\n",
+          static_cast<long>(a.rows), static_cast<long>(d), a.type.c_str(), a.order.c_str(), size,
+          a.threads, static_cast<double>(a.rows) * static_cast<double>(d) * sizeof(T) / 1e6,
+          reproducible ? "reproducible" : "fast", 1e3 * p, 1e3 * c, 100 * c / p, 1e3 * alone,
+          100 * alone / p, 1e3 * setup);
     }
   }
 }
@@ -199,11 +211,15 @@ int main(int argc, char** argv) {
   if (a.reduction) {
     run_reduction(a, rank, size);
   } else if (a.type == "float") {
-    if (a.order == "row") run_passes<float, Eigen::RowMajor>(a, rank, size);
-    else run_passes<float, Eigen::ColMajor>(a, rank, size);
+    if (a.order == "row")
+      run_passes<float, Eigen::RowMajor>(a, rank, size);
+    else
+      run_passes<float, Eigen::ColMajor>(a, rank, size);
   } else {
-    if (a.order == "row") run_passes<double, Eigen::RowMajor>(a, rank, size);
-    else run_passes<double, Eigen::ColMajor>(a, rank, size);
+    if (a.order == "row")
+      run_passes<double, Eigen::RowMajor>(a, rank, size);
+    else
+      run_passes<double, Eigen::ColMajor>(a, rank, size);
   }
   MPI_Finalize();
   return 0;
