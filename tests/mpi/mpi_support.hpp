@@ -206,6 +206,43 @@ void check_sharded_fit(const XLocal& X_local, const Vector<double>& y_local, con
   CHECK(all_ranks_agree(digest(neuron.weights(), neuron.bias())));
 }
 
+/// One fit configuration of the partition tests: its name, the options, the kind of sample
+/// weights (each test file's own enum) and whether S = sum s_i times the class weights is exact
+/// in any order (then LogisticNeuron::fit, which adds S in row order, gives the chunk tree's
+/// bits too).
+template <class T, class Weights>
+struct FitConfig {
+  std::string name;
+  ln::FitOptions<T> options;
+  Weights weights{};
+  bool exact = true;
+};
+
+/// Appends a configuration with options.threads = 1 and the options `set` writes.
+template <class T, class Weights, class Set>
+void add_config(std::vector<FitConfig<T, Weights>>& out, std::string name, Weights weights,
+                Set&& set) {
+  FitConfig<T, Weights> c;
+  c.name = std::move(name);
+  c.weights = weights;
+  c.options.threads = 1;
+  set(c.options);
+  out.push_back(std::move(c));
+}
+
+/// n seeded sample weights: dyadic (multiples of 1/4 up to 2, whose sums are exact in any
+/// order) or random in [0.1, 2.1).
+template <class T>
+Vector<T> sample_weights(bool dyadic, Index n, std::uint32_t seed) {
+  Vector<T> s(n);
+  test_support::Random random(seed);
+  for (Index i = 0; i < n; ++i) {
+    s[i] = dyadic ? T(0.25) * T(1 + static_cast<int>(random.uniform() * 8))
+                  : static_cast<T>(0.1 + 2 * random.uniform());
+  }
+  return s;
+}
+
 /// The single type of the error each rank threw (or "none") and its message, agreed: true on
 /// every rank when every rank threw E with a message equal to `expected`.
 template <class E, class F>

@@ -26,24 +26,14 @@ struct Case {
 
 enum class Weights { none, dyadic, random, balanced, given, dyadic_balanced };
 
-/// One fit configuration.
 template <class T>
-struct Config {
-  std::string name;
-  ln::FitOptions<T> options;
-  Weights weights = Weights::none;
-};
+using Config = mpi_support::FitConfig<T, Weights>;
 
 template <class T>
 std::vector<Config<T>> configs() {
   std::vector<Config<T>> out;
   const auto add = [&](std::string name, Weights weights, auto&& set) {
-    Config<T> c;
-    c.name = std::move(name);
-    c.weights = weights;
-    c.options.threads = 1;
-    set(c.options);
-    out.push_back(std::move(c));
+    mpi_support::add_config(out, std::move(name), weights, set);
   };
   const T gradient_tolerance = std::is_same_v<T, float> ? T(1e-4) : T(1e-9);
   add("gradient descent, step 1/L, l2", Weights::none, [](auto& o) {
@@ -109,16 +99,10 @@ std::vector<Config<T>> configs() {
 /// The weights of a configuration for n rows (empty for none).
 template <class T>
 Vector<T> weights_for(Weights kind, Index n) {
-  Vector<T> s;
-  test_support::Random random(99);
   if (kind == Weights::dyadic || kind == Weights::given || kind == Weights::dyadic_balanced) {
-    s.resize(n);
-    for (Index i = 0; i < n; ++i) s[i] = T(0.25) * T(1 + static_cast<int>(random.uniform() * 8));
-  } else if (kind == Weights::random) {
-    s.resize(n);
-    for (Index i = 0; i < n; ++i) s[i] = static_cast<T>(0.1 + 2 * random.uniform());
+    return mpi_support::sample_weights<T>(true, n, 99);
   }
-  return s;
+  return kind == Weights::random ? mpi_support::sample_weights<T>(false, n, 99) : Vector<T>();
 }
 
 /// True when the weights of this kind give sums that are exact in any order, so that

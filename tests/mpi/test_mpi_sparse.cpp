@@ -115,26 +115,14 @@ ln::FitResult<T> reference_fit(const S& X, const Vector<double>& y, const Vector
 enum class Weights { none, dyadic, random };
 
 template <class T>
-struct Config {
-  std::string name;
-  ln::FitOptions<T> options;
-  Weights weights = Weights::none;
-  /// S = sum of s_i times the class weights is exact in any order (then LogisticNeuron::fit
-  /// itself, S added in row order, gives the chunk tree's bits).
-  bool exact = true;
-};
+using Config = mpi_support::FitConfig<T, Weights>;
 
 /// Every solver mpi::fit runs, with and without sample and class weights and standardize.
 template <class T>
 std::vector<Config<T>> configs() {
   std::vector<Config<T>> out;
   const auto add = [&](std::string name, Weights weights, auto&& set) {
-    Config<T> c;
-    c.name = std::move(name);
-    c.weights = weights;
-    c.options.threads = 1;
-    set(c.options);
-    out.push_back(std::move(c));
+    mpi_support::add_config(out, std::move(name), weights, set);
   };
   add("gradient descent, step 1/L, l2", Weights::none, [](auto& o) {
     o.l2 = T(0.01);
@@ -174,16 +162,8 @@ std::vector<Config<T>> configs() {
 
 template <class T>
 Vector<T> weights_for(Weights kind, Index n) {
-  Vector<T> s;
-  test_support::Random random(77);
-  if (kind == Weights::dyadic) {
-    s.resize(n);
-    for (Index i = 0; i < n; ++i) s[i] = T(0.25) * T(1 + static_cast<int>(random.uniform() * 8));
-  } else if (kind == Weights::random) {
-    s.resize(n);
-    for (Index i = 0; i < n; ++i) s[i] = static_cast<T>(0.1 + 2 * random.uniform());
-  }
-  return s;
+  if (kind == Weights::none) return {};
+  return mpi_support::sample_weights<T>(kind == Weights::dyadic, n, 77);
 }
 
 /// The rank that gets the bad input: 2, or the last one when there are fewer.
