@@ -4,7 +4,7 @@
 /// (test-only compile-time saving: the library itself stays header-only).
 ///
 /// With LOGISTIC_NEURON_TEST_INSTANTIATIONS (ON by default, see tests/CMakeLists.txt) the test
-/// target force-includes this header into each of its test_*.cpp (`-include`). The roots are the
+/// target force-includes this header into each of its files (`-include`). The roots are the
 /// per-kind entry points the public calls reach: fit_data (every solver, the scaling pass, the
 /// separation check), evaluate_at (cost and gradient), forward_pass (decision_function,
 /// predict_proba, predict), fill_summary (summarize), require_finite (every call's scan of X)

@@ -14,6 +14,11 @@
 
 #include "test_support.hpp"
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_bad_input {
+
 namespace {
 
 using test_support::check_throws;
@@ -483,3 +488,5 @@ TEST_CASE_TEMPLATE("bad input: a neuron moved from has no parameters", T, float,
   CHECK(result.epochs > 0);
   CHECK(target.n_features() == 2);
 }
+
+}  // namespace test_bad_input

@@ -10,6 +10,11 @@
 #include <type_traits>
 #include <vector>
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_errors {
+
 using namespace test_support;
 
 namespace {
@@ -358,3 +363,5 @@ TEST_CASE_TEMPLATE("a callback that throws leaves the neuron untouched", T, floa
     }
   }
 }
+
+}  // namespace test_errors

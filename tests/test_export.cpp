@@ -21,6 +21,11 @@
 
 #include <logistic_neuron/logistic_neuron.hpp>
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_export {
+
 namespace {
 
 namespace ln = logistic_neuron;
@@ -214,3 +219,5 @@ TEST_CASE("export_cpp: the name must be a C identifier; misuse is reported") {
   ln::LogisticNeuron<double> empty;
   CHECK_THROWS_AS(empty.export_cpp(out, "m"), std::logic_error);
 }
+
+}  // namespace test_export

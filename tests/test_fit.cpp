@@ -10,6 +10,11 @@
 
 #include <Eigen/Eigenvalues>
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_fit {
+
 using namespace test_support;
 
 namespace {
@@ -618,3 +623,5 @@ TEST_CASE("set_parameters: as a fit leaves them, names and standardization kept 
   CHECK(neuron.feature_means().size() == 0);
   CHECK(neuron.feature_scales().size() == 0);
 }
+
+}  // namespace test_fit

@@ -18,6 +18,11 @@
 
 #include <logistic_neuron/inference.hpp>
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_inference {
+
 namespace {
 
 namespace ln = logistic_neuron;
@@ -241,3 +246,5 @@ TEST_CASE("inference: the summary table and misuse") {
   CHECK_THROWS_AS(ln::summarize(neuron, zero_column, y), std::invalid_argument);
   CHECK_THROWS_AS(ln::summarize(neuron, Mat<double>(X.leftCols(1)), y), std::invalid_argument);
 }
+
+}  // namespace test_inference

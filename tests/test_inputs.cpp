@@ -9,6 +9,11 @@
 #include <string>
 #include <vector>
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_inputs {
+
 using namespace test_support;
 
 namespace {
@@ -249,3 +254,5 @@ TEST_CASE_TEMPLATE("wide row-major X, read a few rows at a time, matches the ref
     CHECK(same_bits(gradients[k].bias, gradients[0].bias));
   }
 }
+
+}  // namespace test_inputs

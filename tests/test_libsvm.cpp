@@ -34,6 +34,11 @@
 
 #include "test_support.hpp"
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_libsvm {
+
 namespace {
 
 namespace ln = logistic_neuron;
@@ -954,3 +959,8 @@ TEST_CASE_TEMPLATE("libsvm: random files read the same on every schedule", P, LI
                      text.find("-1") != std::string::npos ? 1 : 3);
   }
 }
+
+#undef LIT
+#undef LIBSVM_TYPES
+
+}  // namespace test_libsvm

@@ -9,6 +9,11 @@
 #include <type_traits>
 #include <vector>
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_math {
+
 using namespace test_support;
 
 namespace {
@@ -363,3 +368,5 @@ TEST_CASE_TEMPLATE("the vectorised elementwise step gives softplus and the resid
   CHECK(worst_loss <= 3);
   CHECK(worst_residual <= 3);
 }
+
+}  // namespace test_math

@@ -19,6 +19,11 @@
 #include <logistic_neuron/logistic_neuron.hpp>
 #include <logistic_neuron/metrics.hpp>
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_metrics {
+
 namespace metrics = logistic_neuron::metrics;
 
 namespace {
@@ -589,3 +594,5 @@ TEST_CASE("metrics: bad input throws std::invalid_argument naming the call and t
                        "sample",
                        std::invalid_argument);
 }
+
+}  // namespace test_metrics

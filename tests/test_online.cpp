@@ -21,6 +21,11 @@
 
 #include "test_support.hpp"
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_online {
+
 namespace {
 
 namespace ln = logistic_neuron;
@@ -439,3 +444,5 @@ TEST_CASE("online: fit, load and reset_partial_fit restart the schedule from the
   CHECK(no_bias.bias() == 0);
   CHECK(no_bias.weights().norm() > 0);
 }
+
+}  // namespace test_online

@@ -24,6 +24,11 @@
 
 #include "test_support.hpp"
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_path {
+
 namespace {
 
 namespace ln = logistic_neuron;
@@ -687,3 +692,5 @@ TEST_CASE("fit_path and coordinate descent: the results do not depend on PathOpt
                        doctest::Contains("threads must be >= 0 (0 = automatic), got -1"),
                        std::invalid_argument);
 }
+
+}  // namespace test_path

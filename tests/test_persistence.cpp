@@ -18,6 +18,11 @@
 
 #include <logistic_neuron/logistic_neuron.hpp>
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_persistence {
+
 namespace {
 
 namespace ln = logistic_neuron;
@@ -358,3 +363,5 @@ TEST_CASE("persistence: misuse is reported") {
   CHECK(neuron.feature_means().size() == 0);
   CHECK(neuron.feature_scales().size() == 0);
 }
+
+}  // namespace test_persistence

@@ -19,6 +19,11 @@
 
 #include "test_support.hpp"
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_scale {
+
 namespace {
 
 using test_support::Index;
@@ -397,3 +402,5 @@ TEST_CASE_TEMPLATE("stop reasons: the rounding-optimum test that turns a failed 
     CHECK_FALSE(rounding_optimum(o.w + Vector<LD>::Constant(d, 1000 * bound), o.b));
   });
 }
+
+}  // namespace test_scale

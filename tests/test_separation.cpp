@@ -16,6 +16,11 @@
 
 #include <logistic_neuron/logistic_neuron.hpp>
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_separation {
+
 namespace {
 
 namespace ln = logistic_neuron;
@@ -278,3 +283,5 @@ TEST_CASE("separation: samples of weight 0 are ignored; the user's callback stil
   CHECK(stopped.epochs == 37);
   CHECK(stopped.separation.reference_epoch == 16);
 }
+
+}  // namespace test_separation

@@ -17,6 +17,11 @@
 #include "solver_support.hpp"
 #include "test_support.hpp"
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_solvers {
+
 namespace {
 
 namespace ln = logistic_neuron;
@@ -539,3 +544,5 @@ TEST_CASE_TEMPLATE("fit_intercept = false keeps the bias at 0 and reaches the op
     }
   }
 }
+
+}  // namespace test_solvers

@@ -20,6 +20,11 @@
 
 #include "test_support.hpp"
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_sparse {
+
 namespace {
 
 using logistic_neuron::FitOptions;
@@ -456,3 +461,5 @@ TEST_CASE("sparse X: metrics of sparse predictions equal those of dense ones") {
   CHECK(logistic_neuron::metrics::roc_auc(p.y, neuron.predict_proba(S)) ==
         doctest::Approx(logistic_neuron::metrics::roc_auc(p.y, neuron.predict_proba(p.X))).epsilon(1e-15));
 }
+
+}  // namespace test_sparse

@@ -14,6 +14,11 @@
 #include "solver_support.hpp"
 #include "test_support.hpp"
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_standardize {
+
 namespace {
 
 namespace ln = logistic_neuron;
@@ -185,3 +190,5 @@ TEST_CASE_TEMPLATE("standardize speeds gradient descent up on raw, badly scaled 
   CHECK(fast.stop_reason == ln::StopReason::converged);
   CHECK(fast.cost < slow.cost);
 }
+
+}  // namespace test_standardize

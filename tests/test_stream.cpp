@@ -30,6 +30,11 @@
 
 #include "test_support.hpp"
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_stream {
+
 namespace {
 
 namespace ln = logistic_neuron;
@@ -672,3 +677,5 @@ TEST_CASE("stream memory cap: capped fit") {
   CHECK(std::abs(neuron.bias() - reference.bias()) <= 1e-12 * std::abs(reference.bias()));
   CHECK(test_support::same_state(test_support::state_of(neuron), test_support::state_of(reference)));
 }
+
+}  // namespace test_stream

@@ -14,6 +14,11 @@
 
 #include "test_support.hpp"
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_weights {
+
 namespace {
 
 namespace ln = logistic_neuron;
@@ -193,3 +198,5 @@ TEST_CASE_TEMPLATE("bad sample weights and class weights throw clear messages an
     CHECK(test_support::same_state(test_support::state_of(neuron), before));
   }
 }
+
+}  // namespace test_weights

@@ -9,6 +9,11 @@
 
 #include "mpi_support.hpp"
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_mpi_errors {
+
 namespace {
 
 using mpi_support::Index;
@@ -365,3 +370,5 @@ TEST_CASE("mpi::cost, summarize and metrics: a bad input on one rank") {
         "expected at least one sample over the ranks"));
   }
 }
+
+}  // namespace test_mpi_errors

@@ -6,6 +6,11 @@
 
 #include "mpi_support.hpp"
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_mpi_evaluate {
+
 namespace {
 
 using mpi_support::Index;
@@ -65,3 +70,5 @@ TEST_CASE_TEMPLATE("mpi::summarize equals summarize on the concatenated rows, bi
     CHECK(s.to_string() == one.to_string());
   }
 }
+
+}  // namespace test_mpi_evaluate

@@ -11,6 +11,11 @@
 
 #include "mpi_support.hpp"
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_mpi_fit {
+
 namespace {
 
 using mpi_support::Index;
@@ -275,3 +280,5 @@ TEST_CASE("mpi::fit: separable data, and ranks large enough to subsample") {
     CHECK(!result.separation.detected);
   }
 }
+
+}  // namespace test_mpi_fit

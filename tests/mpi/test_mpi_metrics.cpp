@@ -8,6 +8,11 @@
 
 #include "mpi_support.hpp"
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_mpi_metrics {
+
 namespace {
 
 using mpi_support::Index;
@@ -73,3 +78,5 @@ TEST_CASE_TEMPLATE("mpi::metrics equal the one-process metrics of all samples", 
     CHECK(mpi_support::all_ranks_agree(bits_of(double(wbrier))));
   }
 }
+
+}  // namespace test_mpi_metrics

@@ -10,6 +10,11 @@
 
 #include "mpi_support.hpp"
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_mpi_plan {
+
 namespace {
 
 using mpi_support::Index;
@@ -199,3 +204,5 @@ TEST_CASE("MpiReduction: rank-order merge of frontiers equals one process's chun
     CHECK(mpi_support::same(got, expected));
   }
 }
+
+}  // namespace test_mpi_plan

@@ -21,6 +21,11 @@
 
 #include "mpi_support.hpp"
 
+// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
+// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
+// file's helpers, aliases and using-directives must stay its own.
+namespace test_mpi_sparse {
+
 namespace {
 
 using mpi_support::Index;
@@ -458,3 +463,5 @@ TEST_CASE("mpi::fit of sparse X: faults on one rank are refused on every rank, n
   }
   CHECK(test_support::same_state(test_support::state_of(neuron), before));
 }
+
+}  // namespace test_mpi_sparse
