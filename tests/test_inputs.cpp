@@ -9,9 +9,7 @@
 #include <string>
 #include <vector>
 
-// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
-// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
-// file's helpers, aliases and using-directives must stay its own.
+// This file's own namespace, for the unity build (LOGISTIC_NEURON_TEST_UNITY in tests/).
 namespace test_inputs {
 
 using namespace test_support;

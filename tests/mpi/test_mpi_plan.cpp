@@ -10,9 +10,7 @@
 
 #include "mpi_support.hpp"
 
-// This file's own namespace: the suite's unity build (LOGISTIC_NEURON_TEST_UNITY in
-// tests/CMakeLists.txt) compiles several test files as one translation unit, where each
-// file's helpers, aliases and using-directives must stay its own.
+// This file's own namespace, for the unity build (LOGISTIC_NEURON_TEST_UNITY in tests/).
 namespace test_mpi_plan {
 
 namespace {
