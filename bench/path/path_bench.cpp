@@ -5,8 +5,12 @@
 //   path_bench ours DIR SET REPS        times fit_path and cross_validate REPS times each (medians;
 //                                       PATH_BENCH_NO_CV=1 skips cross_validate,
 //                                       PATH_BENCH_TOLERANCE sets PathOptions::tolerance)
-//   path_bench accuracy DIR SET         the largest KKT residual of J over the path of ours and of
-//                                       glmnet's coefficients (DIR/SET.glmnet_beta, .glmnet_a0)
+//   path_bench accuracy DIR SET         the largest KKT residual of J over the path of every tool
+//                                       whose coefficients are on disk (DIR/SET.<tool>_beta, _a0:
+//                                       ours, glmnet, sklearn_saga, sklearn_liblinear), over the
+//                                       lambdas each did, and each one's distance to glmnet's
+// PATH_BENCH_ALPHA (default 1, the lasso) sets the elastic-net mix of ours and accuracy (as of
+// glmnet_bench.R and sklearn_bench.py): the grid divided by alpha, files SET_alpha<alpha>.*.
 // SET: dense (100000 x 100, correlated columns) or sparse (rcv1-shaped: 20242 x 47236, about 74
 // non-zeros a row, Zipf-like column frequencies, rows of unit norm). Both seeded.
 #include <algorithm>
@@ -188,12 +192,30 @@ double seconds(const F& f) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+bool exists(const std::string& path) { return std::ifstream(path).good(); }
+
+/// PATH_BENCH_ALPHA (default 1): the elastic-net mix; the grid is the lasso's divided by alpha
+/// (lambda_max(alpha) = lambda_max(1) / alpha), and alpha != 1 writes SET_alpha<alpha>.* files.
+double alpha_of_env() {
+  const char* alpha = std::getenv("PATH_BENCH_ALPHA");
+  return alpha ? std::atof(alpha) : 1.0;
+}
+
+std::string output_base(const std::string& dir, const std::string& name, double alpha) {
+  if (alpha == 1) return dir + "/" + name;
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", alpha);
+  return dir + "/" + name + "_alpha" + text;
+}
+
 void ours(const std::string& dir, const std::string& name, int reps) {
   const Set set = load(dir, name);
   const std::vector<double> grid = read<double>(dir + "/" + name + ".grid");
   const std::vector<int> folds = read<int>(dir + "/" + name + ".folds");
+  const double alpha = alpha_of_env();
   ln::PathOptions<double> options;
-  options.lambdas = Eigen::Map<const Eigen::VectorXd>(grid.data(), Index(grid.size()));
+  options.alpha = alpha;
+  options.lambdas = Eigen::Map<const Eigen::VectorXd>(grid.data(), Index(grid.size())) / alpha;
   if (const char* tolerance = std::getenv("PATH_BENCH_TOLERANCE")) options.tolerance = std::atof(tolerance);
   std::vector<double> path_times, cv_times;
   ln::PathResult<double> path;
@@ -224,57 +246,92 @@ void ours(const std::string& dir, const std::string& name, int reps) {
   std::printf(" passes %ld nnz_last %ld lambda_min_index %ld lambda_1se_index %ld\n", passes,
               long(path.nonzeros.back()), long(cv.index_min), long(cv.index_1se));
   const Eigen::MatrixXd W = Eigen::MatrixXd(path.weights);
-  write(dir + "/" + name + ".ours_beta", W.data(), std::size_t(W.size()));
-  write(dir + "/" + name + ".ours_a0", path.biases.data(), std::size_t(path.biases.size()));
+  const std::string out = output_base(dir, name, alpha);
+  write(out + ".ours_beta", W.data(), std::size_t(W.size()));
+  write(out + ".ours_a0", path.biases.data(), std::size_t(path.biases.size()));
   const long cv_index[2] = {long(cv.index_min), long(cv.index_1se)};
-  write(dir + "/" + name + ".ours_cv", cv_index, 2);
+  write(out + ".ours_cv", cv_index, 2);
 }
 
-/// The largest KKT residual of J over the grid at the coefficients in (beta, a0).
+/// The largest KKT residual of J = (1/n) sum loss + lambda [alpha |w|_1 + (1 - alpha)/2 |w|^2]
+/// over the first lambdas of the grid that (beta, a0) holds, and its bias part alone, |dJ/db|
+/// (liblinear penalises the bias, so its residual is mostly there).
+struct Kkt {
+  double worst = 0, bias = 0;
+};
 template <class MX>
-double worst_kkt(const MX& X, const Eigen::VectorXd& y, const std::vector<double>& grid,
-                 const std::vector<double>& beta, const std::vector<double>& a0) {
+Kkt worst_kkt(const MX& X, const Eigen::VectorXd& y, const std::vector<double>& grid,
+                 double alpha, const std::vector<double>& beta, const std::vector<double>& a0) {
   const Index n = X.rows(), d = X.cols();
-  double worst = 0;
-  for (std::size_t k = 0; k < grid.size(); ++k) {
+  Kkt worst;
+  for (std::size_t k = 0; k < a0.size(); ++k) {
     const Eigen::Map<const Eigen::VectorXd> w(beta.data() + k * std::size_t(d), d);
     const Eigen::VectorXd z = (X * w).array() + a0[k];
     Eigen::VectorXd r(n);
     for (Index i = 0; i < n; ++i) r[i] = (1 / (1 + std::exp(-z[i])) - y[i]) / double(n);
     const Eigen::VectorXd g = X.transpose() * r;
     double res = std::abs(r.sum());
+    worst.bias = std::max(worst.bias, res);
     for (Index j = 0; j < d; ++j) {
-      const double t = grid[k];
-      res = std::max(res, w[j] > 0 ? std::abs(g[j] + t) : w[j] < 0 ? std::abs(g[j] - t)
-                                                                   : std::max(std::abs(g[j]) - t, 0.0));
+      const double t = grid[k] * alpha, smooth = g[j] + grid[k] * (1 - alpha) * w[j];
+      res = std::max(res, w[j] > 0   ? std::abs(smooth + t)
+                          : w[j] < 0 ? std::abs(smooth - t)
+                                     : std::max(std::abs(smooth) - t, 0.0));
     }
-    worst = std::max(worst, res);
+    worst.worst = std::max(worst.worst, res);
   }
   return worst;
 }
 
+/// For every tool whose coefficients are on disk (a missing tool is skipped): the largest KKT
+/// residual over the lambdas it did (a budgeted or PATH_BENCH_LAMBDAS run of sklearn_bench.py
+/// writes fewer than the grid's 100; "lambdas k grid 100" says how many), and, when glmnet's are
+/// on disk too, its largest difference from glmnet's over the lambdas both did.
 void accuracy(const std::string& dir, const std::string& name) {
   const Set set = load(dir, name);
-  const std::string base = dir + "/" + name;
-  const std::vector<double> grid = read<double>(base + ".grid");
-  for (const char* tool : {"ours", "glmnet"}) {
+  const double alpha = alpha_of_env();
+  const std::string base = output_base(dir, name, alpha);
+  std::vector<double> grid = read<double>(dir + "/" + name + ".grid");
+  for (double& lambda : grid) lambda /= alpha;
+  const std::size_t d = std::size_t(set.sparse ? set.Xs.cols() : set.X.cols());
+  const bool with_glmnet = exists(base + ".glmnet_beta");
+  const std::vector<double> glmnet_beta =
+      with_glmnet ? read<double>(base + ".glmnet_beta") : std::vector<double>();
+  const std::vector<double> glmnet_a0 =
+      with_glmnet ? read<double>(base + ".glmnet_a0") : std::vector<double>();
+  // sklearn_saga_elasticnet: sklearn_bench.py's elastic net, read when PATH_BENCH_ALPHA is its
+  // l1_ratio (its files are SET_alpha<l1_ratio>.*, as the others' at that alpha)
+  for (const char* tool : {"ours", "glmnet", "sklearn_saga", "sklearn_liblinear",
+                           "sklearn_saga_elasticnet"}) {
+    if (!exists(base + "." + tool + "_beta")) continue;
     const std::vector<double> beta = read<double>(base + "." + tool + "_beta");
     const std::vector<double> a0 = read<double>(base + "." + tool + "_a0");
-    const double kkt = set.sparse ? worst_kkt(set.Xs, set.y, grid, beta, a0)
-                                  : worst_kkt(set.X, set.y, grid, beta, a0);
-    std::printf("accuracy %s %s max_kkt_residual %.3g\n", name.c_str(), tool, kkt);
+    if (beta.size() != a0.size() * d || a0.size() > grid.size())
+      throw std::runtime_error(base + "." + tool + "_beta: " + std::to_string(beta.size()) +
+                               " values, not d x " + std::to_string(a0.size()) + " lambdas (of " +
+                               std::to_string(grid.size()) + ")");
+    const Kkt kkt = set.sparse ? worst_kkt(set.Xs, set.y, grid, alpha, beta, a0)
+                                  : worst_kkt(set.X, set.y, grid, alpha, beta, a0);
+    std::printf("accuracy %s %s alpha %g lambdas %zu grid %zu max_kkt_residual %.3g bias_part %.3g",
+                name.c_str(), tool, alpha, a0.size(), grid.size(), kkt.worst, kkt.bias);
+    if (with_glmnet && std::string(tool) != "glmnet") {
+      // column-major d x k: the first min(k_tool, k_glmnet) columns are the common lambdas
+      const std::size_t common = std::min(a0.size(), glmnet_a0.size());
+      double diff = 0, scale = 0, a0_diff = 0;
+      long pattern = 0;
+      for (std::size_t i = 0; i < common * d; ++i) {
+        diff = std::max(diff, std::abs(beta[i] - glmnet_beta[i]));
+        scale = std::max(scale, std::abs(glmnet_beta[i]));
+        pattern += (beta[i] == 0) != (glmnet_beta[i] == 0) ? 1 : 0;
+      }
+      for (std::size_t k = 0; k < common; ++k)
+        a0_diff = std::max(a0_diff, std::abs(a0[k] - glmnet_a0[k]));
+      std::printf(" vs_glmnet lambdas %zu max_abs_diff %.3g relative %.3g"
+                  " zero_pattern_differences %ld a0_max_abs_diff %.3g",
+                  common, diff, diff / std::max(1.0, scale), pattern, a0_diff);
+    }
+    std::printf("\n");
   }
-  const std::vector<double> ours_beta = read<double>(base + ".ours_beta");
-  const std::vector<double> glmnet_beta = read<double>(base + ".glmnet_beta");
-  double diff = 0, scale = 0;
-  long pattern = 0;
-  for (std::size_t i = 0; i < ours_beta.size(); ++i) {
-    diff = std::max(diff, std::abs(ours_beta[i] - glmnet_beta[i]));
-    scale = std::max(scale, std::abs(glmnet_beta[i]));
-    pattern += (ours_beta[i] == 0) != (glmnet_beta[i] == 0) ? 1 : 0;
-  }
-  std::printf("accuracy %s max_abs_diff %.3g relative %.3g zero_pattern_differences %ld\n",
-              name.c_str(), diff, diff / std::max(1.0, scale), pattern);
 }
 
 }  // namespace

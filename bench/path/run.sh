@@ -2,7 +2,8 @@
 # bench/path: the 100-lambda lasso path and 10-fold CV, ours (fit_path, cross_validate) against R's
 # glmnet 4.1 (Debian r-cran-glmnet), on the same data, grid and folds, timed inside each tool.
 #   sh bench/path/run.sh [REPS [THRESH [SETS]]]      defaults: 3, 1e-7 (glmnet's default), "dense sparse"
-# Needs g++, libeigen3-dev, r-base-core, r-cran-glmnet. Data go to $DATA_DIR (default
+# Needs g++, libeigen3-dev, r-base-core, r-cran-glmnet, python3-sklearn, python3-threadpoolctl.
+# Data go to $DATA_DIR (default
 # /tmp/logistic_neuron_path_data, about 90 MB). Prints one line per tool and set, then the
 # accuracy of both (the largest KKT residual of J over the path) and the ratios ours / glmnet.
 set -eu
@@ -20,6 +21,12 @@ for set in $sets; do
   [ -f "$data/$set.grid" ] || "$bin" prepare "$data" "$set"
   Rscript "$here/glmnet_bench.R" "$data" "$set" "$reps" "$thresh" | tee "$data/$set.glmnet_out"
   "$bin" ours "$data" "$set" "$reps" | tee "$data/$set.ours_out"
+  # scikit-learn's path (warm-started LogisticRegression) and LogisticRegressionCV, L1, under a
+  # budget of $SKLEARN_BUDGET_S seconds a path (default 120): they are far slower than glmnet.
+  for solver in liblinear saga; do
+    PATH_BENCH_BUDGET_S=${SKLEARN_BUDGET_S:-120} PATH_BENCH_NO_CV=1 \
+      /usr/bin/python3 "$here/sklearn_bench.py" "$data" "$set" 1 "$solver" 1e-4 || true
+  done
   "$bin" accuracy "$data" "$set"
   awk -v set="$set" 'FNR == 1 { tool = $1 } { for (i = 2; i < NF; ++i) { if ($i == "path_median_s") p[tool] = $(i + 1); if ($i == "cv_median_s") c[tool] = $(i + 1) } }
     END { printf "ratio %s path ours/glmnet %.3f cv ours/glmnet %.3f\n", set, p["ours"] / p["glmnet"], c["ours"] / c["glmnet"] }' \

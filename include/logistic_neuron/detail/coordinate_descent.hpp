@@ -64,6 +64,9 @@ template <class Scalar>
 class DenseColumns {
  public:
   using scalar_type = Scalar;
+  /// The sweeps keep dz = X dw beside rho: one more stream through a column the update reads
+  /// anyway, instead of a read of every moved column for the line search.
+  static constexpr bool keeps_step = true;
 
   DenseColumns(const Scalar* data, Eigen::Index rows, Eigen::Index cols, Eigen::Index row_step,
                Eigen::Index col_step) noexcept
@@ -87,8 +90,8 @@ class DenseColumns {
     const Scalar* x = m_data + j * m_col_step;
     if (m_row_step == 1) {
       // In Accum (double for float): a float sum of n products loses n eps of the gradient.
+      if constexpr (std::is_same_v<Scalar, Accum<Scalar>>) return kernel_dot(x, u, m_rows);
       const Eigen::Map<const Vector<Scalar>> u_map(u, m_rows);
-      if constexpr (std::is_same_v<Scalar, Accum<Scalar>>) return column(x).dot(u_map);
       return column(x).template cast<Accum<Scalar>>().dot(u_map.template cast<Accum<Scalar>>());
     }
     Accum<Scalar> sum = 0;
@@ -96,32 +99,34 @@ class DenseColumns {
     return sum;
   }
 
-  /// sum_i v_i x_ij^2.
-  Accum<Scalar> weighted_square(Eigen::Index j, const Scalar* v) const {
+  /// The three sums of coordinate j in one read of its column: out = (x_j . rho, x_j . v,
+  /// sum_i v_i x_ij^2).
+  void moments(Eigen::Index j, const Scalar* rho, const Scalar* v, Accum<Scalar>* out) const {
     const Scalar* x = m_data + j * m_col_step;
-    if (m_row_step == 1) {
-      const auto c = column(x).array().template cast<Accum<Scalar>>();
-      return (c * c *
-              Eigen::Map<const Vector<Scalar>>(v, m_rows).array().template cast<Accum<Scalar>>())
-          .sum();
+    if constexpr (std::is_same_v<Scalar, Accum<Scalar>>) {
+      if (m_row_step == 1) return kernel_cd_moments(x, rho, v, m_rows, out);
     }
-    Accum<Scalar> sum = 0;
+    Accum<Scalar> c = 0, m = 0, q = 0;
     for (Eigen::Index i = 0; i < m_rows; ++i) {
-      const Accum<Scalar> xi = x[i * m_row_step];
-      sum += xi * xi * v[i];
+      const Accum<Scalar> xi = x[i * m_row_step], xv = xi * Accum<Scalar>(v[i]);
+      c += xi * Accum<Scalar>(rho[i]);
+      m += xv;
+      q += xv * xi;
     }
-    return sum;
+    out[0] = c;
+    out[1] = m;
+    out[2] = q;
   }
 
-  /// rho -= delta (v o x_j).
-  void update(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho) const {
+  /// rho -= delta (v o x_j) and, when dz is not null, dz += delta x_j.
+  void update(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho, Scalar* dz) const {
     const Scalar* x = m_data + j * m_col_step;
-    if (m_row_step == 1) {
-      Eigen::Map<Vector<Scalar>>(rho, m_rows).array() -=
-          delta * column(x).array() * Eigen::Map<const Vector<Scalar>>(v, m_rows).array();
-      return;
+    if (m_row_step == 1) return kernel_cd_update(x, delta, v, rho, dz, m_rows);
+    for (Eigen::Index i = 0; i < m_rows; ++i) {
+      const Scalar xi = x[i * m_row_step];
+      rho[i] -= delta * xi * v[i];
+      if (dz) dz[i] += delta * xi;
     }
-    for (Eigen::Index i = 0; i < m_rows; ++i) rho[i] -= delta * v[i] * x[i * m_row_step];
   }
 
   /// z += a x_j.
@@ -166,6 +171,9 @@ template <class Scalar, class StorageIndex>
 class SparseColumns {
  public:
   using scalar_type = Scalar;
+  /// dz = X dw is formed once for the line search from the columns that moved: keeping it in
+  /// the sweeps would add a scattered write to every update (measured slower).
+  static constexpr bool keeps_step = false;
 
   /// \param counts the entries per column of an uncompressed matrix, or null.
   SparseColumns(Eigen::Index rows, Eigen::Index cols, const StorageIndex* outer,
@@ -184,27 +192,58 @@ class SparseColumns {
   Eigen::Index rows() const noexcept { return m_rows; }
   Eigen::Index cols() const noexcept { return m_cols; }
 
-  /// sum_i x_ij u_i.
+  /// sum_i x_ij u_i: four partial sums (entry k into sum k mod 4, from the column's start),
+  /// so that the additions do not wait on one another; the order depends on the column alone.
   Accum<Scalar> dot(Eigen::Index j, const Scalar* u) const {
-    Accum<Scalar> sum = 0;
-    for (Eigen::Index k = begin(j), e = end(j); k < e; ++k) {
-      sum += Accum<Scalar>(m_values[k]) * u[m_inner[k]];
+    using Acc = Accum<Scalar>;
+    Acc s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    Eigen::Index k = begin(j);
+    const Eigen::Index e = end(j);
+    for (; k + 4 <= e; k += 4) {
+      s0 += Acc(m_values[k]) * u[m_inner[k]];
+      s1 += Acc(m_values[k + 1]) * u[m_inner[k + 1]];
+      s2 += Acc(m_values[k + 2]) * u[m_inner[k + 2]];
+      s3 += Acc(m_values[k + 3]) * u[m_inner[k + 3]];
     }
-    return sum;
+    for (; k < e; ++k) s0 += Acc(m_values[k]) * u[m_inner[k]];
+    return (s0 + s1) + (s2 + s3);
   }
 
-  /// sum_i v_i x_ij^2.
-  Accum<Scalar> weighted_square(Eigen::Index j, const Scalar* v) const {
-    Accum<Scalar> sum = 0;
-    for (Eigen::Index k = begin(j), e = end(j); k < e; ++k) {
-      const Accum<Scalar> x = m_values[k];
-      sum += x * x * v[m_inner[k]];
+  /// out = (x_j . rho, x_j . v, sum_i v_i x_ij^2), in one read of the column.
+  /// Two partial sums each (entry k into sum k mod 2), as in dot.
+  void moments(Eigen::Index j, const Scalar* rho, const Scalar* v, Accum<Scalar>* out) const {
+    using Acc = Accum<Scalar>;
+    Acc c[2] = {0, 0}, m[2] = {0, 0}, q[2] = {0, 0};
+    Eigen::Index k = begin(j);
+    const Eigen::Index e = end(j);
+    const auto add = [&](Eigen::Index at, int lane) {
+      const Eigen::Index i = m_inner[at];
+      const Acc x = m_values[at], xv = x * Acc(v[i]);
+      c[lane] += x * Acc(rho[i]);
+      m[lane] += xv;
+      q[lane] += xv * x;
+    };
+    for (; k + 2 <= e; k += 2) {
+      add(k, 0);
+      add(k + 1, 1);
     }
-    return sum;
+    if (k < e) add(k, 0);
+    out[0] = c[0] + c[1];
+    out[1] = m[0] + m[1];
+    out[2] = q[0] + q[1];
   }
 
-  /// rho -= delta (v o x_j).
-  void update(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho) const {
+  /// rho -= delta (v o x_j) and, when dz is not null, dz += delta x_j.
+  void update(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho, Scalar* dz) const {
+    if (dz) {
+      for (Eigen::Index k = begin(j), e = end(j); k < e; ++k) {
+        const Eigen::Index i = m_inner[k];
+        const Scalar step = delta * m_values[k];
+        rho[i] -= step * v[i];
+        dz[i] += step;
+      }
+      return;
+    }
     for (Eigen::Index k = begin(j), e = end(j); k < e; ++k) {
       const Eigen::Index i = m_inner[k];
       rho[i] -= delta * v[i] * m_values[k];
@@ -400,7 +439,7 @@ class CoordinateDescent {
       } else {
         kkt = working_set_residual(penalty);
         if (kkt <= tolerance) {
-          if (!m_gradient_valid) full_gradient();
+          if (!m_gradient_valid) complete_gradient();
           kkt = admit_violators(penalty);
         }
       }
@@ -409,8 +448,8 @@ class CoordinateDescent {
         best = kkt;
         without_progress = 0;
       } else if (++without_progress >= 3) {
-        if (!m_gradient_valid) {
-          full_gradient();
+        if (!m_gradient_valid) {  // only the working set's is current (check_all is false)
+          complete_gradient();
           kkt = admit_violators(penalty);
         }
         return kkt <= tolerance ? CdStatus::converged : CdStatus::stalled;
@@ -494,6 +533,19 @@ class CoordinateDescent {
     ++m_passes;
   }
 
+  /// g_j = -sum_i x_ij r_i for the features outside the working set, whose own gradient
+  /// working_set_residual has just made current: the gradient is then complete. One pass over
+  /// the other columns.
+  void complete_gradient() {
+    m_rest.clear();
+    for (Eigen::Index j = 0; j < m_d; ++j) {
+      if (!included(j)) m_rest.push_back(j);
+    }
+    for_features(m_rest, [&](Eigen::Index j) { m_gradient[j] = -m_X.dot(j, m_r.data()); });
+    m_gradient_valid = true;
+    ++m_passes;
+  }
+
   /// Runs f(j) for every j of `features`, on up to threads() threads, each a contiguous share of
   /// the list. f writes only what belongs to j, so nothing depends on the thread count; one
   /// thread when the work (about n a feature) would not pay for waking the others.
@@ -525,21 +577,36 @@ class CoordinateDescent {
   ///   c_j = sum_i (x_ij - m_j) rho_i = x_j . rhohat - m_j sum(rhohat),
   ///   curvature_j = sum_i v_i (x_ij - m_j)^2 = xv_j - m_j sum_i v_i x_ij,
   ///   the bias's step: sum(rho) / sum(v) = (sum(rhohat) - shift sum(v)) / sum(v).
+  ///
+  /// A feature's curvature and mean are formed in the same read of its column as its first c_j
+  /// of the outer iteration (they do not depend on rho), and dz = X dw is kept beside rho, so
+  /// that an outer iteration reads the working set's columns once per sweep and once for the
+  /// gradient, nothing more.
   Acc sweep(const std::vector<Eigen::Index>& features, const CdPenalty<Scalar>& penalty) {
     Acc largest = 0;
+    const bool centred = penalty.fit_intercept && m_v_sum > 0;
     for (const Eigen::Index j : features) {
       const std::size_t k = static_cast<std::size_t>(j);
+      Acc dot;
+      if (m_known[k]) {
+        dot = m_X.dot(j, m_rho.data());
+      } else {
+        Acc sums[3];
+        m_X.moments(j, m_rho.data(), m_v.data(), sums);
+        dot = sums[0];
+        set_curvature(k, sums[1], sums[2], centred);
+      }
       const Acc curvature = m_xv[k];
       const Acc denominator = curvature + Acc(penalty.ridge[j]);
       if (!(denominator > 0)) continue;  // an empty (or constant) column: w_j stays
-      const Acc c = m_X.dot(j, m_rho.data()) - m_mean[k] * m_rho_sum;
+      const Acc c = dot - m_mean[k] * m_rho_sum;
       const Scalar wj = m_w[j];
       const Scalar next = static_cast<Scalar>(
           soft_threshold<Acc>(curvature * wj + c, Acc(penalty.lasso[j])) / denominator);
       if (next == wj) continue;
       const Scalar delta = next - wj;
       m_w[j] = next;
-      m_X.update(j, delta, m_v.data(), m_rho.data());
+      m_X.update(j, delta, m_v.data(), m_rho.data(), Columns::keeps_step ? m_dz.data() : nullptr);
       m_rho_sum -= Acc(delta) * m_xv_sum[k];
       m_shift -= m_mean[k] * Acc(delta);
       largest = std::max(largest, denominator * std::abs(Acc(delta)));
@@ -551,6 +618,21 @@ class CoordinateDescent {
     }
     ++m_passes;
     return largest;
+  }
+
+  /// Feature k's curvature from s = sum_i v_i x_ik and q = sum_i v_i x_ik^2: centred at its
+  /// v-weighted mean m_k = s / sum(v) with a bias (q - m_k s), else q.
+  void set_curvature(std::size_t k, Acc s, Acc q, bool centred) {
+    m_known[k] = 1;
+    if (centred) {
+      m_xv_sum[k] = s;
+      m_mean[k] = s / m_v_sum;
+      m_xv[k] = std::max(q - m_mean[k] * s, Acc(0));
+    } else {
+      m_xv_sum[k] = 0;
+      m_mean[k] = 0;
+      m_xv[k] = q;
+    }
   }
 
   /// The working set's non-zero and unpenalised features.
@@ -569,24 +651,19 @@ class CoordinateDescent {
     m_v_sum = m_v.template cast<Acc>().sum();
     m_rho_sum = m_r.template cast<Acc>().sum();
     m_shift = 0;
-    m_xv.assign(static_cast<std::size_t>(m_d), Acc(0));
-    m_xv_sum.assign(static_cast<std::size_t>(m_d), Acc(0));
-    m_mean.assign(static_cast<std::size_t>(m_d), Acc(0));
+    if (Columns::keeps_step) m_dz.setZero(m_n);
+    const std::size_t d = static_cast<std::size_t>(m_d);
+    if (m_known.size() != d) {
+      m_xv.assign(d, Acc(0));
+      m_xv_sum.assign(d, Acc(0));
+      m_mean.assign(d, Acc(0));
+      m_known.assign(d, 0);
+    }
     std::vector<Eigen::Index> set;
     for (const Eigen::Index j : m_set) {
       if (!penalty.is_frozen(j)) set.push_back(j);
+      m_known[static_cast<std::size_t>(j)] = 0;  // its curvature comes with the first sweep
     }
-    for_features(set, [&](Eigen::Index j) {
-      const std::size_t k = static_cast<std::size_t>(j);
-      const Acc square = m_X.weighted_square(j, m_v.data());
-      if (penalty.fit_intercept && m_v_sum > 0) {
-        m_xv_sum[k] = m_X.dot(j, m_v.data());
-        m_mean[k] = m_xv_sum[k] / m_v_sum;
-        m_xv[k] = std::max(square - m_mean[k] * m_xv_sum[k], Acc(0));
-      } else {
-        m_xv[k] = square;
-      }
-    });
     const Vector<Scalar> w_old = m_w;
     const Scalar b_old = m_b;
     const Acc penalty_old = penalty.value(m_w);
@@ -608,10 +685,14 @@ class CoordinateDescent {
     const Vector<Scalar> step = m_w - w_old;
     const Scalar b_step = m_b - b_old;
     if (step.isZero(0) && b_step == 0) return false;
-    // dz = X dw + shift: one read of the columns that moved (the sweeps keep only rho)
-    m_dz.setConstant(m_n, static_cast<Scalar>(m_shift));
-    for (Eigen::Index j = 0; j < m_d; ++j) {
-      if (step[j] != 0) m_X.add_to(j, step[j], m_dz.data());
+    // dz = X dw + shift: kept by the sweeps, or one read of the columns that moved
+    if constexpr (Columns::keeps_step) {
+      m_dz.array() += static_cast<Scalar>(m_shift);
+    } else {
+      m_dz.setConstant(m_n, static_cast<Scalar>(m_shift));
+      for (Eigen::Index j = 0; j < m_d; ++j) {
+        if (step[j] != 0) m_X.add_to(j, step[j], m_dz.data());
+      }
     }
     const Acc J0 = m_loss + penalty_old;
     const Acc decrease =
@@ -653,9 +734,11 @@ class CoordinateDescent {
   std::vector<Acc> m_xv;      // curvature_j (centred with a bias)
   std::vector<Acc> m_xv_sum;  // sum_i v_i x_ij
   std::vector<Acc> m_mean;    // m_j
+  std::vector<unsigned char> m_known;  // m_xv, m_xv_sum, m_mean hold this outer iteration's
   std::vector<unsigned char> m_in_set;
   std::vector<Eigen::Index> m_set;
-  std::vector<Eigen::Index> m_all;  // 0, 1, ..., d - 1 (for full_gradient)
+  std::vector<Eigen::Index> m_all;   // 0, 1, ..., d - 1 (for full_gradient)
+  std::vector<Eigen::Index> m_rest;  // the features outside the working set (complete_gradient)
   Eigen::Index m_passes = 0;
   int m_threads = 1;
 };

@@ -126,7 +126,7 @@ Accum<Scalar> clamped_deviance(Scalar z, Scalar y, Accum<Scalar> clamp) {
 /// Appends the solver's point as lambda k of `out`.
 template <class Solver, class Scalar>
 void record_point(const Solver& solver, const Vector<Scalar>& y, const Vector<Scalar>& s,
-                  Accum<Scalar> null_dev, Eigen::Index k, CdStatus status,
+                  Accum<Scalar> total_weight, Accum<Scalar> null_dev, Eigen::Index k, CdStatus status,
                   Eigen::Index passes_before, PathData<Scalar>& out) {
   using Acc = Accum<Scalar>;
   const Vector<Scalar>& w = solver.weights();
@@ -136,10 +136,21 @@ void record_point(const Solver& solver, const Vector<Scalar>& y, const Vector<Sc
     out.entries.emplace_back(j, k, w[j]);
     ++nonzero;
   }
-  Acc dev = 0;
+  // The deviance 2 sum_i s_i [softplus(z_i) - y_i z_i] is 2 S times the solver's loss (its
+  // weights are s_i / S) while every p_i of positive weight is inside the clamp [1e-9,
+  // 1 - 1e-9], i.e. |z_i| <= logit(1 - 1e-9); only beyond it are the rows clamped one by one.
   const Vector<Scalar>& z = solver.logits();
-  for (Eigen::Index i = 0; i < z.size(); ++i) {
-    if (s[i] != 0) dev += Acc(s[i]) * clamped_deviance(z[i], y[i], Acc(1e-9));
+  const Acc inside = std::log((1 - Acc(1e-9)) / Acc(1e-9));
+  bool clamped = false;
+  for (Eigen::Index i = 0; i < z.size() && !clamped; ++i) {
+    clamped = s[i] != 0 && !(std::abs(Acc(z[i])) <= inside);
+  }
+  Acc dev = 2 * total_weight * solver.loss();
+  if (clamped) {
+    dev = 0;
+    for (Eigen::Index i = 0; i < z.size(); ++i) {
+      if (s[i] != 0) dev += Acc(s[i]) * clamped_deviance(z[i], y[i], Acc(1e-9));
+    }
   }
   out.biases.push_back(solver.bias());
   out.nonzeros.push_back(nonzero);
@@ -290,7 +301,7 @@ PathData<typename Columns::scalar_type> run_path(
           [](const auto&) { return false; }, false);
     }
     previous = lambda;
-    record_point(solver, y, s, null_dev, k, status, passes_before, out);
+    record_point(solver, y, s, S, null_dev, k, status, passes_before, out);
     ++solved;
     on_lambda(k, solver);
     // glmnet's early stop, from the 5th lambda of a computed grid.

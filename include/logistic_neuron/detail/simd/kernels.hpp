@@ -84,6 +84,24 @@ S kernel_sum_squares(const S* a, Eigen::Index n, S f) {
   return with_ops<S>([&](auto ops) { return sum_squares(ops, a, n, f); });
 }
 
+/// sum_i a_i b_i over n values.
+template <class S>
+S kernel_dot(const S* a, const S* b, Eigen::Index n) {
+  return with_ops<S>([&](auto ops) { return dot_product(ops, a, b, n); });
+}
+
+/// A column's coordinate-descent sums: out = (x . rho, x . v, sum_i x_i^2 v_i).
+template <class S>
+void kernel_cd_moments(const S* x, const S* rho, const S* v, Eigen::Index n, S* out) {
+  with_ops<S>([&](auto ops) { cd_moments(ops, x, rho, v, n, out); });
+}
+
+/// rho -= delta (v o x) and, when dz is not null, dz += delta x.
+template <class S>
+void kernel_cd_update(const S* x, S delta, const S* v, S* rho, S* dz, Eigen::Index n) {
+  with_ops<S>([&](auto ops) { cd_update(ops, x, delta, v, rho, dz, n); });
+}
+
 /// The elementwise logistic step of a block: z becomes r in place; returns the summed loss.
 template <class S>
 S kernel_logistic_step(S* z, const S* sign, const S* weight, Eigen::Index rows) {

@@ -310,6 +310,76 @@ typename O::S sum_squares(O, const typename O::S* a, Eigen::Index n, typename O:
   return total;
 }
 
+/// sum_i a_i b_i over n entries, in dot's order (coordinate descent's c_j = x_j . rho).
+template <class O>
+typename O::S dot_product(O, const typename O::S* a, const typename O::S* b, Eigen::Index n) {
+  return dot<O>(a, b, n);
+}
+
+/// A column's three sums for coordinate descent, in one read of it: out[0] = sum_i x_i rho_i,
+/// out[1] = sum_i x_i v_i, out[2] = sum_i x_i^2 v_i; two vector accumulators each (vector k
+/// into accumulator k mod 2), added, reduced, then the remainder in order.
+template <class O>
+void cd_moments(O, const typename O::S* x, const typename O::S* rho, const typename O::S* v,
+                Eigen::Index n, typename O::S* out) {
+  using S = typename O::S;
+  using V = typename O::V;
+  constexpr Eigen::Index W = O::width;
+  V c0 = O::zero(), c1 = O::zero(), m0 = O::zero(), m1 = O::zero(), q0 = O::zero(),
+    q1 = O::zero();
+  Eigen::Index i = 0;
+  for (; i + 2 * W <= n; i += 2 * W) {
+    const V x0 = O::loadu(x + i), x1 = O::loadu(x + i + W);
+    const V xv0 = O::mul(x0, O::loadu(v + i)), xv1 = O::mul(x1, O::loadu(v + i + W));
+    c0 = O::fmadd(x0, O::loadu(rho + i), c0);
+    c1 = O::fmadd(x1, O::loadu(rho + i + W), c1);
+    m0 = O::add(m0, xv0);
+    m1 = O::add(m1, xv1);
+    q0 = O::fmadd(xv0, x0, q0);
+    q1 = O::fmadd(xv1, x1, q1);
+  }
+  S c = O::reduce_add(O::add(c0, c1)), m = O::reduce_add(O::add(m0, m1)),
+    q = O::reduce_add(O::add(q0, q1));
+  for (; i < n; ++i) {
+    const S xv = x[i] * v[i];
+    c += x[i] * rho[i];
+    m += xv;
+    q += xv * x[i];
+  }
+  out[0] = c;
+  out[1] = m;
+  out[2] = q;
+}
+
+/// Coordinate descent's update of one column over n entries: rho_i -= delta v_i x_i and, when
+/// dz is not null, dz_i += delta x_i (the step's logits, kept beside the model's residual).
+template <class O>
+void cd_update(O, const typename O::S* x, typename O::S delta, const typename O::S* v,
+               typename O::S* rho, typename O::S* dz, Eigen::Index n) {
+  using V = typename O::V;
+  constexpr Eigen::Index W = O::width;
+  const V step = O::set1(delta);
+  const V minus_step = O::set1(-delta);
+  Eigen::Index i = 0;
+  if (dz) {
+    for (; i + W <= n; i += W) {
+      const V xi = O::loadu(x + i);
+      O::storeu(rho + i, O::fmadd(O::mul(minus_step, xi), O::loadu(v + i), O::loadu(rho + i)));
+      O::storeu(dz + i, O::fmadd(step, xi, O::loadu(dz + i)));
+    }
+    for (; i < n; ++i) {
+      rho[i] -= delta * x[i] * v[i];
+      dz[i] += delta * x[i];
+    }
+    return;
+  }
+  for (; i + W <= n; i += W) {
+    O::storeu(rho + i, O::fmadd(O::mul(minus_step, O::loadu(x + i)), O::loadu(v + i),
+                                O::loadu(rho + i)));
+  }
+  for (; i < n; ++i) rho[i] -= delta * x[i] * v[i];
+}
+
 /// Asks for the `bytes` bytes at p to be brought into L2 (a hint).
 LOGISTIC_NEURON_KERNEL_INLINE void prefetch_segment(const void* p, Eigen::Index bytes) {
   const char* segment = static_cast<const char*>(p);
