@@ -233,17 +233,8 @@ class SparseColumns {
     out[2] = q[0] + q[1];
   }
 
-  /// rho -= delta (v o x_j) and, when dz is not null, dz += delta x_j.
-  void update(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho, Scalar* dz) const {
-    if (dz) {
-      for (Eigen::Index k = begin(j), e = end(j); k < e; ++k) {
-        const Eigen::Index i = m_inner[k];
-        const Scalar step = delta * m_values[k];
-        rho[i] -= step * v[i];
-        dz[i] += step;
-      }
-      return;
-    }
+  /// rho -= delta (v o x_j); dz is always null here (keeps_step is false).
+  void update(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho, Scalar*) const {
     for (Eigen::Index k = begin(j), e = end(j); k < e; ++k) {
       const Eigen::Index i = m_inner[k];
       rho[i] -= delta * v[i] * m_values[k];
@@ -579,9 +570,8 @@ class CoordinateDescent {
   ///   the bias's step: sum(rho) / sum(v) = (sum(rhohat) - shift sum(v)) / sum(v).
   ///
   /// A feature's curvature and mean are formed in the same read of its column as its first c_j
-  /// of the outer iteration (they do not depend on rho), and dz = X dw is kept beside rho, so
-  /// that an outer iteration reads the working set's columns once per sweep and once for the
-  /// gradient, nothing more.
+  /// of the outer iteration (they do not depend on rho); dense columns also keep dz = X dw
+  /// beside rho (Columns::keeps_step), so that the line search reads no column again.
   Acc sweep(const std::vector<Eigen::Index>& features, const CdPenalty<Scalar>& penalty) {
     Acc largest = 0;
     const bool centred = penalty.fit_intercept && m_v_sum > 0;
@@ -734,7 +724,7 @@ class CoordinateDescent {
   std::vector<Acc> m_xv;      // curvature_j (centred with a bias)
   std::vector<Acc> m_xv_sum;  // sum_i v_i x_ij
   std::vector<Acc> m_mean;    // m_j
-  std::vector<unsigned char> m_known;  // m_xv, m_xv_sum, m_mean hold this outer iteration's
+  std::vector<unsigned char> m_known;  // m_xv, m_xv_sum, m_mean are this outer iteration's
   std::vector<unsigned char> m_in_set;
   std::vector<Eigen::Index> m_set;
   std::vector<Eigen::Index> m_all;   // 0, 1, ..., d - 1 (for full_gradient)

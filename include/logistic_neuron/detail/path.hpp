@@ -126,8 +126,8 @@ Accum<Scalar> clamped_deviance(Scalar z, Scalar y, Accum<Scalar> clamp) {
 /// Appends the solver's point as lambda k of `out`.
 template <class Solver, class Scalar>
 void record_point(const Solver& solver, const Vector<Scalar>& y, const Vector<Scalar>& s,
-                  Accum<Scalar> total_weight, Accum<Scalar> null_dev, Eigen::Index k, CdStatus status,
-                  Eigen::Index passes_before, PathData<Scalar>& out) {
+                  Accum<Scalar> total_weight, Accum<Scalar> null_dev, Eigen::Index k,
+                  CdStatus status, Eigen::Index passes_before, PathData<Scalar>& out) {
   using Acc = Accum<Scalar>;
   const Vector<Scalar>& w = solver.weights();
   Eigen::Index nonzero = 0;
