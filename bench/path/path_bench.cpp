@@ -4,7 +4,9 @@
 //   path_bench prepare DIR SET          writes DIR/SET.{x,y,grid,folds} (binary, little-endian)
 //   path_bench ours DIR SET REPS        times fit_path and cross_validate REPS times each (medians;
 //                                       PATH_BENCH_NO_CV=1 skips cross_validate,
-//                                       PATH_BENCH_TOLERANCE sets PathOptions::tolerance)
+//                                       PATH_BENCH_TOLERANCE sets PathOptions::tolerance,
+//                                       PATH_BENCH_THREADS PathOptions::threads, default 0,
+//                                       PATH_BENCH_CV_THREADS CvOptions::threads, default 1)
 //   path_bench accuracy DIR SET         the largest KKT residual of J over the path of every tool
 //                                       whose coefficients are on disk (DIR/SET.<tool>_beta, _a0:
 //                                       ours, glmnet, sklearn_saga, sklearn_liblinear), over the
@@ -217,6 +219,7 @@ void ours(const std::string& dir, const std::string& name, int reps) {
   options.alpha = alpha;
   options.lambdas = Eigen::Map<const Eigen::VectorXd>(grid.data(), Index(grid.size())) / alpha;
   if (const char* tolerance = std::getenv("PATH_BENCH_TOLERANCE")) options.tolerance = std::atof(tolerance);
+  if (const char* threads = std::getenv("PATH_BENCH_THREADS")) options.threads = std::atoi(threads);
   std::vector<double> path_times, cv_times;
   ln::PathResult<double> path;
   for (int r = 0; r < reps; ++r) {
@@ -229,6 +232,9 @@ void ours(const std::string& dir, const std::string& name, int reps) {
   cv_options.path = options;
   cv_options.fold_ids = folds;
   cv_options.threads = 1;  // glmnet's cv.glmnet runs its folds one after another
+  if (const char* threads = std::getenv("PATH_BENCH_CV_THREADS")) {
+    cv_options.threads = std::atoi(threads);
+  }
   ln::CvResult<double> cv;
   for (int r = 0; r < (with_cv ? reps : 0); ++r) {
     cv_times.push_back(seconds([&] {

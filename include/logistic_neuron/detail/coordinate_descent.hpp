@@ -20,7 +20,11 @@
 /// Delta = -r . dz + P(w + dw) - P(w)) keeps J falling. Then one pass over all columns computes
 /// the gradient g_j = -sum_i x_ij r_i at the new point and the KKT residual of every coordinate:
 /// |g_j + ridge_j w_j + lasso_j sign(w_j)| where w_j != 0, max(|g_j| - lasso_j, 0) where
-/// w_j = 0, |sum_i r_i| for the bias. Features outside W that violate it join W. The solve ends
+/// w_j = 0, |sum_i r_i| for the bias. Features outside W that violate it join W. A column
+/// outside W with w_j = 0 whose bound on |g_j| is at most lasso_j is not read: since the gradient
+/// was last read exactly at r', |g_j - g'_j| <= ||x_j|| ||r - r'|| (Cauchy-Schwarz), and the
+/// drift ||r - r'|| is summed over the steps (plus a rounding margin), so a skipped column cannot
+/// violate its condition; the KKT result is the same as a full pass's. The solve ends
 /// when the largest residual is <= the tolerance (the true optimality condition of J, not a
 /// change in the iterates), when a step no longer changes anything (rounding), or at the cap of
 /// passes. One pass is one sweep of coordinate updates (over W or its non-zero part) or one
@@ -139,6 +143,22 @@ class DenseColumns {
     for (Eigen::Index i = 0; i < m_rows; ++i) z[i] += a * x[i * m_row_step];
   }
 
+  /// f(i, x_ij) for every row i of column j, in increasing i.
+  template <class F>
+  void for_column(Eigen::Index j, const F& f) const {
+    const Scalar* x = m_data + j * m_col_step;
+    for (Eigen::Index i = 0; i < m_rows; ++i) f(i, x[i * m_row_step]);
+  }
+
+  /// sum_i x_ij^2.
+  Accum<Scalar> squared_norm(Eigen::Index j) const {
+    const Scalar* x = m_data + j * m_col_step;
+    Accum<Scalar> sum = 0;
+    for (Eigen::Index i = 0; i < m_rows; ++i)
+      sum += Accum<Scalar>(x[i * m_row_step]) * x[i * m_row_step];
+    return sum;
+  }
+
   /// True when column j takes one value on the rows with u_i > 0 (or has no such rows).
   bool constant_on(Eigen::Index j, const Scalar* u) const {
     const Scalar* x = m_data + j * m_col_step;
@@ -246,6 +266,22 @@ class SparseColumns {
     for (Eigen::Index k = begin(j), e = end(j); k < e; ++k) z[m_inner[k]] += a * m_values[k];
   }
 
+  /// f(i, x_ij) for the stored entries of column j, in their order (increasing i).
+  template <class F>
+  void for_column(Eigen::Index j, const F& f) const {
+    for (Eigen::Index k = begin(j), e = end(j); k < e; ++k)
+      f(Eigen::Index(m_inner[k]), m_values[k]);
+  }
+
+  /// sum_i x_ij^2 over the stored entries.
+  Accum<Scalar> squared_norm(Eigen::Index j) const {
+    Accum<Scalar> sum = 0;
+    for (Eigen::Index k = begin(j), e = end(j); k < e; ++k) {
+      sum += Accum<Scalar>(m_values[k]) * m_values[k];
+    }
+    return sum;
+  }
+
   /// True when column j takes one value on the rows with u_i > 0: implicit zeros count, so
   /// only a column that is empty on them, or stored and equal on every one of them, is.
   bool constant_on(Eigen::Index j, const Scalar* u) const {
@@ -332,6 +368,7 @@ class CoordinateDescent {
     m_w = Vector<Scalar>::Zero(m_d);
     m_z = Vector<Scalar>::Zero(m_n);
     m_gradient = Vector<Acc>::Zero(m_d);
+    m_stamp.assign(static_cast<std::size_t>(m_d), -std::numeric_limits<Acc>::infinity());
   }
 
   /// Moves to (w, b): z = X w + b (one pass over the non-zero columns), p, v, r and the loss.
@@ -350,6 +387,26 @@ class CoordinateDescent {
   /// curvatures): results do not depend on it. Default 1.
   void set_threads(int threads) noexcept { m_threads = threads > 1 ? threads : 1; }
 
+  /// Puts into the working set every feature j outside it with |g_j| >= threshold[j] at the
+  /// current point (an infinite threshold leaves j out): g_j is read only where its bound (see
+  /// complete_gradient) reaches the threshold, so the set is the one exact gradients give.
+  void include_reaching(const std::vector<Acc>& threshold) {
+    if (!m_gradient_valid) full_gradient();
+    sync_drift();
+    m_rest.clear();
+    for (Eigen::Index j = 0; j < m_d; ++j) {
+      if (!included(j) && gradient_bound(j) >= threshold[static_cast<std::size_t>(j)]) {
+        m_rest.push_back(j);
+      }
+    }
+    for_features(m_rest, [&](Eigen::Index j) {
+      if (m_stamp[static_cast<std::size_t>(j)] != m_drift) exact_gradient(j);
+    });
+    for (const Eigen::Index j : m_rest) {
+      if (std::abs(m_gradient[j]) >= threshold[static_cast<std::size_t>(j)]) include(j);
+    }
+  }
+
   /// Puts feature j into the working set.
   void include(Eigen::Index j) {
     if (m_in_set[static_cast<std::size_t>(j)]) return;
@@ -362,8 +419,9 @@ class CoordinateDescent {
   Scalar bias() const noexcept { return m_b; }
   /// z = X w + b at the current point.
   const Vector<Scalar>& logits() const noexcept { return m_z; }
-  /// The data term's gradient dJ/dw_j = -sum_i x_ij r_i at the current point (after a solve,
-  /// or gradient()).
+  /// The data term's gradient dJ/dw_j = -sum_i x_ij r_i at the current point, every entry exact
+  /// after a solve with check_all (a solve without it leaves the entries of the features whose
+  /// KKT condition a bound proved stale: see include_reaching).
   const Vector<Acc>& data_gradient() {
     if (!m_gradient_valid) full_gradient();
     return m_gradient;
@@ -430,7 +488,7 @@ class CoordinateDescent {
       } else {
         kkt = working_set_residual(penalty);
         if (kkt <= tolerance) {
-          if (!m_gradient_valid) complete_gradient();
+          if (!m_gradient_valid) complete_gradient(penalty);
           kkt = admit_violators(penalty);
         }
       }
@@ -440,7 +498,7 @@ class CoordinateDescent {
         without_progress = 0;
       } else if (++without_progress >= 3) {
         if (!m_gradient_valid) {  // only the working set's is current (check_all is false)
-          complete_gradient();
+          complete_gradient(penalty);
           kkt = admit_violators(penalty);
         }
         return kkt <= tolerance ? CdStatus::converged : CdStatus::stalled;
@@ -474,6 +532,7 @@ class CoordinateDescent {
   /// p_i, v_i = sw_i p_i (1 - p_i), r_i = sw_i (y_i - p_i) and the loss at z.
   void refresh() {
     m_r.resize(m_n);
+    m_r_moved = true;
     m_loss = loss_of(m_z.data(), m_r.data());
     // v_i = sw_i a_i (1 - a_i) = sw_i e / (1 + e)^2 with e = exp(-|z_i|) (no overflow)
     const Eigen::Array<Scalar, Eigen::Dynamic, 1> e = (-m_z.array().abs()).exp();
@@ -504,7 +563,8 @@ class CoordinateDescent {
   /// bias's), frozen features aside. One pass over the working set's columns.
   Acc working_set_residual(const CdPenalty<Scalar>& penalty) {
     Acc worst = penalty.fit_intercept ? std::abs(bias_gradient()) : Acc(0);
-    for_features(m_set, [&](Eigen::Index j) { m_gradient[j] = -m_X.dot(j, m_r.data()); });
+    sync_drift();
+    for_features(m_set, [&](Eigen::Index j) { exact_gradient(j); });
     for (const Eigen::Index j : m_set) {
       if (!penalty.is_frozen(j)) worst = std::max(worst, residual(penalty, j));
     }
@@ -519,22 +579,70 @@ class CoordinateDescent {
       m_all.resize(static_cast<std::size_t>(m_d));
       for (Eigen::Index j = 0; j < m_d; ++j) m_all[static_cast<std::size_t>(j)] = j;
     }
-    for_features(m_all, [&](Eigen::Index j) { m_gradient[j] = -m_X.dot(j, m_r.data()); });
+    sync_drift();
+    for_features(m_all, [&](Eigen::Index j) { exact_gradient(j); });
     m_gradient_valid = true;
     ++m_passes;
   }
 
-  /// g_j = -sum_i x_ij r_i for the features outside the working set, whose own gradient
-  /// working_set_residual has just made current: the gradient is then complete. One pass over
-  /// the other columns.
-  void complete_gradient() {
+  /// Completes the gradient over the features outside the working set, whose own gradient
+  /// working_set_residual has just made current, as far as their KKT conditions need it: one
+  /// pass over the other columns, less those whose condition a bound proves. For w_j = 0 the
+  /// condition is |g_j| <= lasso_j, and g_j last read at r' bounds g_j at r:
+  ///   |g_j(r)| <= |g_j(r')| + ||x_j|| ||r - r'|| <= |g_j(r')| + ||x_j|| (D(r) - D(r'))
+  /// (Cauchy-Schwarz, then the triangle inequality along the drift D, the length of the path of
+  /// r through the points where gradients were read). Such a feature keeps its stale g_j, whose
+  /// residual max(|g_j(r')| - lasso_j, 0) is the exact one, 0; its bound grows with D until it
+  /// is read again. The column norms cost one pass, the first time.
+  void complete_gradient(const CdPenalty<Scalar>& penalty) {
+    sync_drift();
+    if (m_norm.empty()) {
+      m_norm.resize(static_cast<std::size_t>(m_d));
+      for (Eigen::Index j = 0; j < m_d; ++j) {
+        m_norm[static_cast<std::size_t>(j)] = std::sqrt(m_X.squared_norm(j));
+      }
+      ++m_passes;
+    }
     m_rest.clear();
     for (Eigen::Index j = 0; j < m_d; ++j) {
-      if (!included(j)) m_rest.push_back(j);
+      if (included(j) || penalty.is_frozen(j)) continue;
+      if (m_w[j] == 0 && gradient_bound(j) <= Acc(penalty.lasso[j])) continue;
+      m_rest.push_back(j);
     }
-    for_features(m_rest, [&](Eigen::Index j) { m_gradient[j] = -m_X.dot(j, m_r.data()); });
+    for_features(m_rest, [&](Eigen::Index j) { exact_gradient(j); });
     m_gradient_valid = true;
     ++m_passes;
+  }
+
+  /// g_j = -sum_i x_ij r_i at the current point, stamped with the drift (see complete_gradient;
+  /// sync_drift must have run since r last moved).
+  void exact_gradient(Eigen::Index j) {
+    m_gradient[j] = -m_X.dot(j, m_r.data());
+    m_stamp[static_cast<std::size_t>(j)] = m_drift;
+  }
+
+  /// Brings the drift D to the current r: D += ||r - r_last||, r_last the r of the last call.
+  void sync_drift() {
+    if (!m_r_moved) return;
+    if (m_r_last.size() == m_n) {
+      m_drift +=
+          std::sqrt((m_r.template cast<Acc>() - m_r_last.template cast<Acc>()).squaredNorm());
+    }
+    m_r_last = m_r;
+    m_r_scale = std::max(m_r_scale, std::sqrt(m_r.template cast<Acc>().squaredNorm()));
+    m_r_moved = false;
+  }
+
+  /// An upper bound of |g_j| at the current point (sync_drift must have run): |g_j| itself
+  /// when it was read there, else the bound of complete_gradient, widened by the rounding of
+  /// the two dots (1e-10 ||x_j|| max ||r||, far above it).
+  Acc gradient_bound(Eigen::Index j) const {
+    const std::size_t k = static_cast<std::size_t>(j);
+    const Acc g = std::abs(m_gradient[j]);
+    if (m_stamp[k] == m_drift) return g;
+    const Acc unknown = std::numeric_limits<Acc>::infinity();
+    if (m_norm.empty() || m_stamp[k] == -unknown) return unknown;  // never read, or no norms
+    return g + m_norm[k] * ((m_drift - m_stamp[k]) + Acc(1e-10) * m_r_scale);
   }
 
   /// Runs f(j) for every j of `features`, on up to threads() threads, each a contiguous share of
@@ -719,16 +827,22 @@ class CoordinateDescent {
   bool m_gradient_valid = false;
   Acc m_loss = 0;
   Acc m_v_sum = 0;
-  Acc m_rho_sum = 0;          // sum_i rhohat_i
-  Acc m_shift = 0;            // the bias's move in this outer iteration
-  std::vector<Acc> m_xv;      // curvature_j (centred with a bias)
-  std::vector<Acc> m_xv_sum;  // sum_i v_i x_ij
-  std::vector<Acc> m_mean;    // m_j
+  Acc m_rho_sum = 0;                   // sum_i rhohat_i
+  Acc m_shift = 0;                     // the bias's move in this outer iteration
+  std::vector<Acc> m_xv;               // curvature_j (centred with a bias)
+  std::vector<Acc> m_xv_sum;           // sum_i v_i x_ij
+  std::vector<Acc> m_mean;             // m_j
   std::vector<unsigned char> m_known;  // m_xv, m_xv_sum, m_mean are this outer iteration's
   std::vector<unsigned char> m_in_set;
   std::vector<Eigen::Index> m_set;
   std::vector<Eigen::Index> m_all;   // 0, 1, ..., d - 1 (for full_gradient)
   std::vector<Eigen::Index> m_rest;  // the features outside the working set (complete_gradient)
+  std::vector<Acc> m_norm;           // ||x_j||, from the first complete_gradient
+  std::vector<Acc> m_stamp;          // the drift D when g_j was last read
+  Acc m_drift = 0;                   // D: the length of r's path through the sync points
+  Acc m_r_scale = 0;                 // the largest ||r|| at a sync point
+  Vector<Scalar> m_r_last;           // r at the last sync point
+  bool m_r_moved = true;             // r changed since the last sync point
   Eigen::Index m_passes = 0;
   int m_threads = 1;
 };

@@ -31,6 +31,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -244,14 +245,14 @@ void apply_strong_rule(Solver& solver, const std::vector<unsigned char>& constan
                        const PathSettings<Scalar>& settings, Accum<Scalar> lambda,
                        Accum<Scalar> previous) {
   using Acc = Accum<Scalar>;
-  const Vector<Acc>& g = solver.data_gradient();
+  std::vector<Acc> threshold(static_cast<std::size_t>(settings.factors.size()),
+                             std::numeric_limits<Acc>::infinity());
   for (Eigen::Index j = 0; j < settings.factors.size(); ++j) {
-    if (constant[std::size_t(j)] || solver.included(j)) continue;
-    if (std::abs(g[j]) >=
-        Acc(settings.alpha) * Acc(settings.factors[j]) * (2 * lambda - previous)) {
-      solver.include(j);
-    }
+    if (constant[std::size_t(j)]) continue;
+    threshold[std::size_t(j)] =
+        Acc(settings.alpha) * Acc(settings.factors[j]) * (2 * lambda - previous);
   }
+  solver.include_reaching(threshold);
 }
 
 /// The elastic-net path over the columns of X (see the file comment): labels y in {0, 1}, raw
@@ -376,14 +377,15 @@ Scalar weighted_auc(const std::vector<Scalar>& p, const std::vector<Scalar>& y,
   return static_cast<Scalar>(pairs / (positives * negatives));
 }
 
-/// The scores of the rows `rows` (y, s, logits z) as cv.glmnet computes them (see CvMeasure).
+/// The scores of held-out rows (labels y, weights s, logits z) as cv.glmnet computes them
+/// (see CvMeasure).
 template <class Scalar>
-FoldScores<Scalar> score_fold(const std::vector<Eigen::Index>& rows, const Vector<Scalar>& y,
-                              const Vector<Scalar>& s, const Vector<Scalar>& z, bool auc) {
+FoldScores<Scalar> score_fold(const Vector<Scalar>& y, const Vector<Scalar>& s,
+                              const Vector<Scalar>& z, bool auc) {
   using Acc = Accum<Scalar>;
   Acc weight = 0, dev = 0, wrong = 0, loss = 0;
   std::vector<Scalar> p, labels, weights;
-  for (const Eigen::Index i : rows) {
+  for (Eigen::Index i = 0; i < y.size(); ++i) {
     const Acc si = s[i];
     const Scalar pi = sigmoid(z[i]);
     weight += si;
@@ -508,6 +510,81 @@ void for_each_task(int K, int threads, const Task& task) {
   if (failure) std::rethrow_exception(failure);
 }
 
+/// The rows of X where `to` (one entry a row of X) is >= 0, row i going to row to[i]: a
+/// column-major copy of dense columns.
+template <class Scalar>
+Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> copy_rows(const DenseColumns<Scalar>& X,
+                                                                const std::vector<Eigen::Index>& to,
+                                                                Eigen::Index rows) {
+  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> out(rows, X.cols());
+  for (Eigen::Index j = 0; j < X.cols(); ++j) {
+    X.for_column(j, [&](Eigen::Index i, Scalar x) {
+      if (to[std::size_t(i)] >= 0) out(to[std::size_t(i)], j) = x;
+    });
+  }
+  return out;
+}
+
+/// The same for sparse columns: a compressed CSC copy of their entries on those rows.
+template <class Scalar, class StorageIndex>
+Eigen::SparseMatrix<Scalar, Eigen::ColMajor, StorageIndex> copy_rows(
+    const SparseColumns<Scalar, StorageIndex>& X, const std::vector<Eigen::Index>& to,
+    Eigen::Index rows) {
+  Eigen::SparseMatrix<Scalar, Eigen::ColMajor, StorageIndex> out(rows, X.cols());
+  Eigen::Index entries = 0;
+  for (Eigen::Index j = 0; j < X.cols(); ++j) {
+    X.for_column(j, [&](Eigen::Index i, Scalar) { entries += to[std::size_t(i)] >= 0 ? 1 : 0; });
+  }
+  out.reserve(entries);
+  for (Eigen::Index j = 0; j < X.cols(); ++j) {
+    out.startVec(j);
+    X.for_column(j, [&](Eigen::Index i, Scalar x) {
+      if (to[std::size_t(i)] >= 0) out.insertBack(to[std::size_t(i)], j) = x;
+    });
+  }
+  out.finalize();
+  return out;
+}
+
+/// One fold's split of X, y and s: the training rows (the other folds') and the held-out rows,
+/// each copied (as glmnet subsets x), so that the fold's path reads only its own rows.
+template <class Columns>
+struct FoldSplit {
+  using Scalar = typename Columns::scalar_type;
+  decltype(copy_rows(std::declval<const Columns&>(), std::vector<Eigen::Index>(), 0)) train, held;
+  Vector<Scalar> train_y, train_s, held_y, held_s;
+
+  FoldSplit(const Columns& X, const Vector<Scalar>& y, const Vector<Scalar>& s,
+            const std::vector<int>& folds, int k) {
+    const Eigen::Index n = X.rows();
+    std::vector<Eigen::Index> to_train(std::size_t(n), -1), to_held(std::size_t(n), -1);
+    Eigen::Index trained = 0, kept = 0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (folds[std::size_t(i)] == k) {
+        to_held[std::size_t(i)] = kept++;
+      } else {
+        to_train[std::size_t(i)] = trained++;
+      }
+    }
+    train = copy_rows(X, to_train, trained);
+    held = copy_rows(X, to_held, kept);
+    train_y.resize(trained);
+    train_s.resize(trained);
+    held_y.resize(kept);
+    held_s.resize(kept);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const Eigen::Index t = to_train[std::size_t(i)], h = to_held[std::size_t(i)];
+      if (t >= 0) {
+        train_y[t] = y[i];
+        train_s[t] = s[i];
+      } else {
+        held_y[h] = y[i];
+        held_s[h] = s[i];
+      }
+    }
+  }
+};
+
 /// What cross-validation computes (see CvResult).
 template <class Scalar>
 struct CvData {
@@ -518,8 +595,9 @@ struct CvData {
 };
 
 /// Cross-validation over the columns of X: the path on all rows, then on each fold's training
-/// rows (the held-out rows get weight 0, so X is never copied) on the same grid, folds spread
-/// over `threads` threads, each fold on one; its held-out logits scored at every lambda.
+/// rows on the same grid, folds spread over `threads` threads, each fold on one; its held-out
+/// logits z = X_held w + b scored at every lambda. A running fold holds a copy of X's rows
+/// (its training and held-out parts): the memory of X per thread.
 template <class Columns>
 CvData<typename Columns::scalar_type> run_cv(
     const char* caller, const Columns& X, const Vector<typename Columns::scalar_type>& y,
@@ -537,10 +615,6 @@ CvData<typename Columns::scalar_type> run_cv(
   fold_settings.lambdas = out.full.lambdas;
   fold_settings.early_stop = false;
   if (threads > 1) fold_settings.threads = 1;  // the folds run side by side, one thread each
-  std::vector<std::vector<Eigen::Index>> held(static_cast<std::size_t>(K));
-  for (std::size_t i = 0; i < out.folds.size(); ++i) {
-    held[std::size_t(out.folds[i])].push_back(Eigen::Index(i));
-  }
   std::vector<Acc> fold_weight(static_cast<std::size_t>(K), Acc(0));
   for (std::size_t i = 0; i < out.folds.size(); ++i)
     fold_weight[std::size_t(out.folds[i])] += s[Eigen::Index(i)];
@@ -550,15 +624,22 @@ CvData<typename Columns::scalar_type> run_cv(
   }
   const bool auc = all_measures || auc_needed;
   auto run_fold = [&](int k) {
-    Vector<Scalar> train = s;
-    for (const Eigen::Index i : held[std::size_t(k)]) train[i] = 0;
-    run_path(caller, X, y, train, fold_settings, [&](Eigen::Index l, const auto& solver) {
-      const FoldScores<Scalar> f = score_fold(held[std::size_t(k)], y, s, solver.logits(), auc);
+    const FoldSplit<Columns> split(X, y, s, out.folds, k);
+    const Columns train = Columns::of(split.train), held = Columns::of(split.held);
+    Vector<Scalar> z(split.held_y.size());
+    const auto score = [&](Eigen::Index l, const auto& solver) {
+      const Vector<Scalar>& w = solver.weights();
+      z.setConstant(solver.bias());  // z = X_held w + b, over the non-zero weights
+      for (Eigen::Index j = 0; j < w.size(); ++j) {
+        if (w[j] != 0) held.add_to(j, w[j], z.data());
+      }
+      const FoldScores<Scalar> f = score_fold(split.held_y, split.held_s, z, auc);
       out.deviance.per_fold(k, l) = f.deviance;
       out.misclassification.per_fold(k, l) = f.misclassification;
       out.auc.per_fold(k, l) = f.auc;
       out.log_loss.per_fold(k, l) = f.log_loss;
-    });
+    };
+    run_path(caller, train, split.train_y, split.train_s, fold_settings, score);
   };
   for_each_task(K, threads, run_fold);
   summarise(out.deviance, fold_weight, false);
