@@ -387,23 +387,22 @@ class CoordinateDescent {
   /// curvatures): results do not depend on it. Default 1.
   void set_threads(int threads) noexcept { m_threads = threads > 1 ? threads : 1; }
 
-  /// Puts into the working set every feature j outside it with |g_j| >= threshold[j] at the
+  /// Puts into the working set every feature j outside it with |g_j| >= threshold(j) at the
   /// current point (an infinite threshold leaves j out): g_j is read only where its bound (see
   /// complete_gradient) reaches the threshold, so the set is the one exact gradients give.
-  void include_reaching(const std::vector<Acc>& threshold) {
+  template <class Threshold>
+  void include_reaching(const Threshold& threshold) {
     if (!m_gradient_valid) full_gradient();
     sync_drift();
     m_rest.clear();
     for (Eigen::Index j = 0; j < m_d; ++j) {
-      if (!included(j) && gradient_bound(j) >= threshold[static_cast<std::size_t>(j)]) {
-        m_rest.push_back(j);
-      }
+      if (!included(j) && gradient_bound(j) >= threshold(j)) m_rest.push_back(j);
     }
     for_features(m_rest, [&](Eigen::Index j) {
       if (m_stamp[static_cast<std::size_t>(j)] != m_drift) exact_gradient(j);
     });
     for (const Eigen::Index j : m_rest) {
-      if (std::abs(m_gradient[j]) >= threshold[static_cast<std::size_t>(j)]) include(j);
+      if (std::abs(m_gradient[j]) >= threshold(j)) include(j);
     }
   }
 
@@ -517,14 +516,19 @@ class CoordinateDescent {
   }
 
   /// Adds the features outside the working set whose KKT condition fails; returns the largest
-  /// residual.
+  /// residual. (The scan calls nothing, so that its maximum stays in a register; the rare
+  /// violators are admitted in a second scan.)
   Acc admit_violators(const CdPenalty<Scalar>& penalty) {
     Acc worst = penalty.fit_intercept ? std::abs(bias_gradient()) : Acc(0);
+    bool violated = false;
     for (Eigen::Index j = 0; j < m_d; ++j) {
       if (penalty.is_frozen(j)) continue;
       const Acc res = residual(penalty, j);
-      if (res > 0 && !included(j)) include(j);
+      violated = violated || (res > 0 && !included(j));
       worst = std::max(worst, res);
+    }
+    for (Eigen::Index j = 0; violated && j < m_d; ++j) {
+      if (!penalty.is_frozen(j) && !included(j) && residual(penalty, j) > 0) include(j);
     }
     return worst;
   }
@@ -793,18 +797,20 @@ class CoordinateDescent {
       }
     }
     const Acc J0 = m_loss + penalty_old;
+    const Acc penalty_new = penalty.value(m_w);
     const Acc decrease =
-        -m_r.template cast<Acc>().dot(m_dz.template cast<Acc>()) + penalty.value(m_w) - penalty_old;
+        -m_r.template cast<Acc>().dot(m_dz.template cast<Acc>()) + penalty_new - penalty_old;
     const Acc slack = Acc(16) * std::numeric_limits<Scalar>::epsilon() * std::abs(J0);
-    Vector<Scalar> z(m_n);
+    Vector<Scalar> z(m_n), shorter;
     Scalar t = 1;
     for (int trial = 0; trial < 40; ++trial, t /= 2) {
-      const Vector<Scalar> w = trial == 0 ? m_w : Vector<Scalar>(w_old + t * step);
+      if (trial > 0) shorter = w_old + t * step;
+      const Vector<Scalar>& w = trial == 0 ? m_w : shorter;  // the full step is m_w itself
       z = m_z + t * m_dz;
-      const Acc J = loss_of(z.data(), nullptr) + penalty.value(w);
+      const Acc J = loss_of(z.data(), nullptr) + (trial == 0 ? penalty_new : penalty.value(w));
       if (is_finite_bits(J) && J - J0 <= Acc(1e-3) * Acc(t) * std::min(decrease, Acc(0)) + slack) {
         if (w == w_old && (trial == 0 ? m_b : b_old + t * b_step) == b_old) break;
-        m_w = w;
+        if (trial > 0) m_w = shorter;
         m_b = trial == 0 ? m_b : b_old + t * b_step;
         m_z.swap(z);
         refresh();

@@ -245,14 +245,11 @@ void apply_strong_rule(Solver& solver, const std::vector<unsigned char>& constan
                        const PathSettings<Scalar>& settings, Accum<Scalar> lambda,
                        Accum<Scalar> previous) {
   using Acc = Accum<Scalar>;
-  std::vector<Acc> threshold(static_cast<std::size_t>(settings.factors.size()),
-                             std::numeric_limits<Acc>::infinity());
-  for (Eigen::Index j = 0; j < settings.factors.size(); ++j) {
-    if (constant[std::size_t(j)]) continue;
-    threshold[std::size_t(j)] =
-        Acc(settings.alpha) * Acc(settings.factors[j]) * (2 * lambda - previous);
-  }
-  solver.include_reaching(threshold);
+  solver.include_reaching([&](Eigen::Index j) {
+    return constant[std::size_t(j)]
+               ? std::numeric_limits<Acc>::infinity()
+               : Acc(settings.alpha) * Acc(settings.factors[j]) * (2 * lambda - previous);
+  });
 }
 
 /// The elastic-net path over the columns of X (see the file comment): labels y in {0, 1}, raw
