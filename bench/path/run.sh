@@ -27,9 +27,9 @@ for set in $sets; do
     "$bin" ours "$data" "$set" "$reps" | tee "$data/$set.ours_out"
   PATH_BENCH_TOLERANCE=$tolerance PATH_BENCH_THREADS=0 PATH_BENCH_CV_THREADS=0 \
     "$bin" ours "$data" "$set" "$reps" | sed 's/^ours/ours_defaults/'
-  # scikit-learn's L1 path (warm-started LogisticRegression; its LogisticRegressionCV is not run,
-  # since one path takes longer than glmnet's CV), under a budget of $SKLEARN_BUDGET_S seconds a
-  # path (default 120).
+  # scikit-learn's L1 path (warm-started LogisticRegression), under a budget of $SKLEARN_BUDGET_S
+  # seconds a path (default 120). Its LogisticRegressionCV is not run here: one path takes longer
+  # than glmnet's CV (bench/README.md has it timed).
   for solver in liblinear saga; do
     PATH_BENCH_BUDGET_S=${SKLEARN_BUDGET_S:-120} PATH_BENCH_NO_CV=1 \
       /usr/bin/python3 "$here/sklearn_bench.py" "$data" "$set" 1 "$solver" 1e-4 || true
