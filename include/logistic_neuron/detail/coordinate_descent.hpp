@@ -316,6 +316,17 @@ class SparseColumns {
   const StorageIndex* m_counts;
 };
 
+/// z = X w + b over the columns of X (DenseColumns or SparseColumns), z sized to X's rows: one
+/// read of the columns whose weight is not 0, in increasing j.
+template <class Columns>
+void set_affine(const Columns& X, const Vector<typename Columns::scalar_type>& w,
+                typename Columns::scalar_type b, Vector<typename Columns::scalar_type>& z) {
+  z.setConstant(X.rows(), b);
+  for (Eigen::Index j = 0; j < w.size(); ++j) {
+    if (w[j] != 0) X.add_to(j, w[j], z.data());
+  }
+}
+
 /// The elastic-net penalty of one solve: sum_j (ridge_j / 2) w_j^2 + lasso_j |w_j|; frozen
 /// features (frozen_j != 0) stay at 0; the bias is fitted or stays 0.
 template <class Scalar>
@@ -375,10 +386,7 @@ class CoordinateDescent {
   void start(const Vector<Scalar>& w, Scalar b) {
     m_w = w;
     m_b = b;
-    m_z.setConstant(b);
-    for (Eigen::Index j = 0; j < m_d; ++j) {
-      if (w[j] != 0) m_X.add_to(j, w[j], m_z.data());
-    }
+    set_affine(m_X, w, b, m_z);
     refresh();
     m_gradient_valid = false;
   }
@@ -791,10 +799,7 @@ class CoordinateDescent {
     if constexpr (Columns::keeps_step) {
       m_dz.array() += static_cast<Scalar>(m_shift);
     } else {
-      m_dz.setConstant(m_n, static_cast<Scalar>(m_shift));
-      for (Eigen::Index j = 0; j < m_d; ++j) {
-        if (step[j] != 0) m_X.add_to(j, step[j], m_dz.data());
-      }
+      set_affine(m_X, step, static_cast<Scalar>(m_shift), m_dz);
     }
     const Acc J0 = m_loss + penalty_old;
     const Acc penalty_new = penalty.value(m_w);

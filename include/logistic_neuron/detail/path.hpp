@@ -623,13 +623,9 @@ CvData<typename Columns::scalar_type> run_cv(
   auto run_fold = [&](int k) {
     const FoldSplit<Columns> split(X, y, s, out.folds, k);
     const Columns train = Columns::of(split.train), held = Columns::of(split.held);
-    Vector<Scalar> z(split.held_y.size());
+    Vector<Scalar> z;  // X_held w + b
     const auto score = [&](Eigen::Index l, const auto& solver) {
-      const Vector<Scalar>& w = solver.weights();
-      z.setConstant(solver.bias());  // z = X_held w + b, over the non-zero weights
-      for (Eigen::Index j = 0; j < w.size(); ++j) {
-        if (w[j] != 0) held.add_to(j, w[j], z.data());
-      }
+      set_affine(held, solver.weights(), solver.bias(), z);
       const FoldScores<Scalar> f = score_fold(split.held_y, split.held_s, z, auc);
       out.deviance.per_fold(k, l) = f.deviance;
       out.misclassification.per_fold(k, l) = f.misclassification;
