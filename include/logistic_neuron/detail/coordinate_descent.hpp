@@ -88,6 +88,8 @@ class DenseColumns {
 
   Eigen::Index rows() const noexcept { return m_rows; }
   Eigen::Index cols() const noexcept { return m_cols; }
+  /// The entries a read of column j touches: every row.
+  Eigen::Index stored(Eigen::Index) const noexcept { return m_rows; }
 
   /// sum_i x_ij u_i.
   Accum<Scalar> dot(Eigen::Index j, const Scalar* u) const {
@@ -211,6 +213,8 @@ class SparseColumns {
 
   Eigen::Index rows() const noexcept { return m_rows; }
   Eigen::Index cols() const noexcept { return m_cols; }
+  /// The entries a read of column j touches: its stored ones.
+  Eigen::Index stored(Eigen::Index j) const noexcept { return end(j) - begin(j); }
 
   /// sum_i x_ij u_i: four partial sums (entry k into sum k mod 4, from the column's start),
   /// so that the additions do not wait on one another; the order depends on the column alone.
@@ -339,14 +343,16 @@ struct CdPenalty {
   bool is_frozen(Eigen::Index j) const noexcept {
     return !frozen.empty() && frozen[static_cast<std::size_t>(j)] != 0;
   }
+  /// Coordinate j's term of P: (ridge_j / 2) w_j^2 + lasso_j |w_j|.
+  Accum<Scalar> term(Eigen::Index j, Scalar w_j) const {
+    if (w_j == 0) return 0;
+    const Accum<Scalar> wj = w_j;
+    return Accum<Scalar>(ridge[j]) / 2 * wj * wj + Accum<Scalar>(lasso[j]) * std::abs(wj);
+  }
   /// P(w).
   Accum<Scalar> value(const Vector<Scalar>& w) const {
     Accum<Scalar> sum = 0;
-    for (Eigen::Index j = 0; j < w.size(); ++j) {
-      if (w[j] == 0) continue;
-      const Accum<Scalar> wj = w[j];
-      sum += Accum<Scalar>(ridge[j]) / 2 * wj * wj + Accum<Scalar>(lasso[j]) * std::abs(wj);
-    }
+    for (Eigen::Index j = 0; j < w.size(); ++j) sum += term(j, w[j]);
     return sum;
   }
 };
@@ -659,12 +665,13 @@ class CoordinateDescent {
 
   /// Runs f(j) for every j of `features`, on up to threads() threads, each a contiguous share of
   /// the list. f writes only what belongs to j, so nothing depends on the thread count; one
-  /// thread when the work (about n a feature) would not pay for waking the others.
+  /// thread when the work (the entries of the columns: n a dense one, its stored entries a
+  /// sparse one) would not pay for waking the others.
   template <class F>
   void for_features(const std::vector<Eigen::Index>& features, const F& f) const {
     const Eigen::Index count = static_cast<Eigen::Index>(features.size());
     constexpr Eigen::Index min_parallel_work = Eigen::Index(1) << 16;
-    if (m_threads <= 1 || count < 2 || m_n * count < min_parallel_work) {
+    if (m_threads <= 1 || count < 2 || work(features, min_parallel_work) < min_parallel_work) {
       for (const Eigen::Index j : features) f(j);
       return;
     }
@@ -674,6 +681,15 @@ class CoordinateDescent {
         f(features[static_cast<std::size_t>(k)]);
       }
     });
+  }
+
+  /// The entries of the columns of `features`, counted up to `enough`.
+  Eigen::Index work(const std::vector<Eigen::Index>& features, Eigen::Index enough) const {
+    Eigen::Index sum = 0;
+    for (std::size_t k = 0; k < features.size() && sum < enough; ++k) {
+      sum += m_X.stored(features[k]);
+    }
+    return sum;
   }
 
   /// One sweep of coordinate updates over `features` and the bias; returns the largest
@@ -774,56 +790,79 @@ class CoordinateDescent {
       if (!penalty.is_frozen(j)) set.push_back(j);
       m_known[static_cast<std::size_t>(j)] = 0;  // its curvature comes with the first sweep
     }
-    const Vector<Scalar> w_old = m_w;
+    std::vector<Scalar> w_old(set.size());
+    for (std::size_t k = 0; k < set.size(); ++k) w_old[k] = m_w[set[k]];
     const Scalar b_old = m_b;
-    const Acc penalty_old = penalty.value(m_w);
     for (;;) {
       if (!(sweep(set, penalty) > inner) || m_passes >= max_passes) break;
       std::vector<Eigen::Index> nonzero = active(penalty);
       while (m_passes < max_passes && sweep(nonzero, penalty) > inner) {
       }
     }
-    return line_search(penalty, w_old, b_old, penalty_old);
+    return line_search(penalty, set, w_old, b_old);
   }
 
   /// Backtracking on J(old + t step), t = 1, 1/2, ...: accepts the first t with
   /// J(t) - J(0) <= 1e-3 t Delta (+ rounding), Delta = -r . dz + P(w_new) - P(w_old) < 0.
-  bool line_search(const CdPenalty<Scalar>& penalty, const Vector<Scalar>& w_old, Scalar b_old,
-                   Acc penalty_old) {
+  /// Only the coordinates of `set` (whose old values are w_old) and the bias moved, so the
+  /// change of J is the loss's plus that of the set's penalty terms: O(|set|) work besides
+  /// the rows, whatever d.
+  bool line_search(const CdPenalty<Scalar>& penalty, const std::vector<Eigen::Index>& set,
+                   const std::vector<Scalar>& w_old, Scalar b_old) {
     // The bias moved by the sweeps' shift; dz = X dw + shift.
     m_b = static_cast<Scalar>(Acc(b_old) + m_shift);
-    const Vector<Scalar> step = m_w - w_old;
     const Scalar b_step = m_b - b_old;
-    if (step.isZero(0) && b_step == 0) return false;
+    std::vector<Scalar> step(set.size());
+    bool moved = b_step != 0;
+    Acc penalty_old = 0, penalty_new = 0;
+    for (std::size_t k = 0; k < set.size(); ++k) {
+      step[k] = m_w[set[k]] - w_old[k];
+      moved = moved || step[k] != 0;
+      penalty_old += penalty.term(set[k], w_old[k]);
+      penalty_new += penalty.term(set[k], m_w[set[k]]);
+    }
+    if (!moved) return false;
     // dz = X dw + shift: kept by the sweeps, or one read of the columns that moved
     if constexpr (Columns::keeps_step) {
       m_dz.array() += static_cast<Scalar>(m_shift);
     } else {
-      set_affine(m_X, step, static_cast<Scalar>(m_shift), m_dz);
+      m_dz.setConstant(m_n, static_cast<Scalar>(m_shift));
+      for (std::size_t k = 0; k < set.size(); ++k) {
+        if (step[k] != 0) m_X.add_to(set[k], step[k], m_dz.data());
+      }
     }
-    const Acc J0 = m_loss + penalty_old;
-    const Acc penalty_new = penalty.value(m_w);
     const Acc decrease =
         -m_r.template cast<Acc>().dot(m_dz.template cast<Acc>()) + penalty_new - penalty_old;
-    const Acc slack = Acc(16) * std::numeric_limits<Scalar>::epsilon() * std::abs(J0);
-    Vector<Scalar> z(m_n), shorter;
+    const Acc slack = Acc(16) * std::numeric_limits<Scalar>::epsilon() * (m_loss + penalty_old);
+    Vector<Scalar> z(m_n);
     Scalar t = 1;
     for (int trial = 0; trial < 40; ++trial, t /= 2) {
-      if (trial > 0) shorter = w_old + t * step;
-      const Vector<Scalar>& w = trial == 0 ? m_w : shorter;  // the full step is m_w itself
+      // w(t) = w_old + t step over the set (the full step, t = 1, is m_w itself)
+      const auto at = [&](std::size_t k) {
+        return trial == 0 ? m_w[set[k]] : w_old[k] + t * step[k];
+      };
+      Acc penalty_t = penalty_new;
+      if (trial > 0) {
+        penalty_t = 0;
+        for (std::size_t k = 0; k < set.size(); ++k) penalty_t += penalty.term(set[k], at(k));
+      }
       z = m_z + t * m_dz;
-      const Acc J = loss_of(z.data(), nullptr) + (trial == 0 ? penalty_new : penalty.value(w));
-      if (is_finite_bits(J) && J - J0 <= Acc(1e-3) * Acc(t) * std::min(decrease, Acc(0)) + slack) {
-        if (w == w_old && (trial == 0 ? m_b : b_old + t * b_step) == b_old) break;
-        if (trial > 0) m_w = shorter;
-        m_b = trial == 0 ? m_b : b_old + t * b_step;
+      const Acc change = (loss_of(z.data(), nullptr) - m_loss) + (penalty_t - penalty_old);
+      if (is_finite_bits(change) &&
+          change <= Acc(1e-3) * Acc(t) * std::min(decrease, Acc(0)) + slack) {
+        const Scalar b_t = trial == 0 ? m_b : b_old + t * b_step;
+        bool changed = b_t != b_old;
+        for (std::size_t k = 0; k < set.size() && !changed; ++k) changed = at(k) != w_old[k];
+        if (!changed) break;  // t has shrunk below rounding: no step
+        for (std::size_t k = 0; k < set.size(); ++k) m_w[set[k]] = at(k);
+        m_b = b_t;
         m_z.swap(z);
         refresh();
         m_gradient_valid = false;
         return true;
       }
     }
-    m_w = w_old;
+    for (std::size_t k = 0; k < set.size(); ++k) m_w[set[k]] = w_old[k];
     m_b = b_old;
     return false;
   }
