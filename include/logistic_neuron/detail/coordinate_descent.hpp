@@ -161,8 +161,9 @@ class DenseColumns {
     return sum;
   }
 
-  /// True when column j takes one value on the rows with u_i > 0 (or has no such rows).
-  bool constant_on(Eigen::Index j, const Scalar* u) const {
+  /// True when column j takes one value on the rows with u_i > 0 (or has no such rows);
+  /// `positive` counts those rows (unused here).
+  bool constant_on(Eigen::Index j, const Scalar* u, Eigen::Index /*positive*/) const {
     const Scalar* x = m_data + j * m_col_step;
     bool seen = false;
     Scalar first = 0;
@@ -286,10 +287,11 @@ class SparseColumns {
     return sum;
   }
 
-  /// True when column j takes one value on the rows with u_i > 0: implicit zeros count, so
-  /// only a column that is empty on them, or stored and equal on every one of them, is.
-  bool constant_on(Eigen::Index j, const Scalar* u) const {
-    Eigen::Index stored = 0, weighted = 0;
+  /// True when column j takes one value on the `positive` rows with u_i > 0: implicit zeros
+  /// count, so only a column that is empty on them, or stored and equal on every one of them,
+  /// is. O(entries of the column).
+  bool constant_on(Eigen::Index j, const Scalar* u, Eigen::Index positive) const {
+    Eigen::Index stored = 0;
     bool seen = false;
     Scalar first = 0;
     for (Eigen::Index k = begin(j), e = end(j); k < e; ++k) {
@@ -302,9 +304,7 @@ class SparseColumns {
         return false;
       }
     }
-    if (stored == 0) return true;
-    for (Eigen::Index i = 0; i < m_rows; ++i) weighted += u[i] > 0 ? 1 : 0;
-    return stored == weighted || first == Scalar(0);
+    return stored == 0 || stored == positive || first == Scalar(0);
   }
 
  private:

@@ -165,8 +165,9 @@ void record_point(const Solver& solver, const Vector<Scalar>& y, const Vector<Sc
 template <class Columns, class Scalar>
 std::vector<unsigned char> constant_columns(const Columns& X, const Vector<Scalar>& s) {
   std::vector<unsigned char> constant(static_cast<std::size_t>(X.cols()), 0);
+  const Eigen::Index positive = (s.array() > Scalar(0)).count();
   for (Eigen::Index j = 0; j < X.cols(); ++j)
-    constant[std::size_t(j)] = X.constant_on(j, s.data()) ? 1 : 0;
+    constant[std::size_t(j)] = X.constant_on(j, s.data(), positive) ? 1 : 0;
   return constant;
 }
 
