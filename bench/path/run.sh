@@ -15,18 +15,30 @@ sets=${3:-"dense sparse"}
 data=${DATA_DIR:-/tmp/logistic_neuron_path_data}
 mkdir -p "$data"
 bin="$data/path_bench"
-${CXX:-g++} -std=c++17 -O3 -march=native -DNDEBUG -I"$root/include" -I/usr/include/eigen3 \
+native="$data/path_bench_native"
+# A user's build (CMake's Release flags), and one for this machine (-march=native).
+${CXX:-g++} -std=c++17 -O3 -DNDEBUG -I"$root/include" -I/usr/include/eigen3 \
   "$here/path_bench.cpp" -o "$bin" -pthread
+${CXX:-g++} -std=c++17 -O3 -march=native -DNDEBUG -I"$root/include" -I/usr/include/eigen3 \
+  "$here/path_bench.cpp" -o "$native" -pthread
 for set in $sets; do
   [ -f "$data/$set.grid" ] || "$bin" prepare "$data" "$set"
   Rscript "$here/glmnet_bench.R" "$data" "$set" "$reps" "$thresh" | tee "$data/$set.glmnet_out"
   # Ours at the loosest round tolerance whose largest KKT residual is at or below glmnet's at
-  # thresh 1e-7 (bench/README.md): on one thread (glmnet's resources), then with the defaults.
+  # thresh 1e-7 (bench/README.md): built for this machine, then as a user's Release build (whose
+  # coefficients the accuracy line reads); each on one thread (glmnet's resources), then with
+  # the defaults (every core).
   case $set in dense) tolerance=5e-5 ;; *) tolerance=5e-7 ;; esac
-  PATH_BENCH_TOLERANCE=$tolerance PATH_BENCH_THREADS=1 PATH_BENCH_CV_THREADS=1 \
-    "$bin" ours "$data" "$set" "$reps" | tee "$data/$set.ours_out"
-  PATH_BENCH_TOLERANCE=$tolerance PATH_BENCH_THREADS=0 PATH_BENCH_CV_THREADS=0 \
-    "$bin" ours "$data" "$set" "$reps" | sed 's/^ours/ours_defaults/'
+  : > "$data/$set.ours_out"
+  for build in native release; do
+    exe=$bin
+    [ $build = native ] && exe=$native
+    for threads in 1 0; do
+      PATH_BENCH_TOLERANCE=$tolerance PATH_BENCH_THREADS=$threads PATH_BENCH_CV_THREADS=$threads \
+        "$exe" ours "$data" "$set" "$reps" | sed "s/^ours/ours_${build}_threads_$threads/" |
+        tee -a "$data/$set.ours_out"
+    done
+  done
   # scikit-learn's L1 path (warm-started LogisticRegression), under a budget of $SKLEARN_BUDGET_S
   # seconds a path (default 120). Its LogisticRegressionCV is not run here: one path takes longer
   # than glmnet's CV (bench/README.md has it timed).
@@ -35,7 +47,8 @@ for set in $sets; do
       /usr/bin/python3 "$here/sklearn_bench.py" "$data" "$set" 1 "$solver" 1e-4 || true
   done
   "$bin" accuracy "$data" "$set"
-  awk -v set="$set" 'FNR == 1 { tool = $1 } { for (i = 2; i < NF; ++i) { if ($i == "path_median_s") p[tool] = $(i + 1); if ($i == "cv_median_s") c[tool] = $(i + 1) } }
-    END { printf "ratio %s path ours/glmnet %.3f cv ours/glmnet %.3f\n", set, p["ours"] / p["glmnet"], c["ours"] / c["glmnet"] }' \
+  awk -v set="$set" '{ for (i = 2; i < NF; ++i) { if ($i == "path_median_s") p = $(i + 1); if ($i == "cv_median_s") c = $(i + 1) } }
+    FNR == NR { gp = p; gc = c; next }
+    { printf "ratio %s %s path ours/glmnet %.3f cv ours/glmnet %.3f\n", set, $1, p / gp, c / gc }' \
     "$data/$set.glmnet_out" "$data/$set.ours_out"
 done
