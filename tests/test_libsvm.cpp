@@ -847,7 +847,9 @@ TEST_CASE_TEMPLATE("libsvm: write_libsvm checks its input before writing", T, fl
                         "increasing column indices"});
 
   // Through a path: an invalid input leaves the file as it was.
-  const std::string path = scratch_path("libsvm_untouched.svm");
+  // One file per type: ctest runs the float and double cases side by side.
+  const std::string path = scratch_path(std::string("libsvm_untouched_") +
+                                        (std::is_same_v<T, float> ? "f" : "d") + ".svm");
   { std::ofstream(path) << "keep me\n"; }
   check_throws<std::invalid_argument>([&] { ln::write_libsvm(path, X, two); }, {"y(1) is 2"});
   CHECK(file_text(path) == "keep me\n");
