@@ -367,4 +367,62 @@ TEST_CASE_TEMPLATE("the vectorised elementwise step gives softplus and the resid
   CHECK(worst_residual <= 3);
 }
 
+TEST_CASE_TEMPLATE("the fused coordinate update gives the bits of the update and the sums apart",
+                   T, float, double, long double) {
+  // Coordinate descent's update of column x fused with the next coordinate's sums over column y
+  // (kernel_cd_update_dot, kernel_cd_update_moments) against kernel_cd_update followed by
+  // kernel_dot or kernel_cd_moments, under whichever instruction set this process runs (CI runs
+  // this test under each), for lengths that end in every remainder of the vector loops; and
+  // the sums against long double.
+  std::mt19937_64 generator(77);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  const auto draw = [&](std::size_t n) {
+    std::vector<T> out(n);
+    for (T& value : out) value = static_cast<T>(normal(generator));
+    return out;
+  };
+  std::vector<Index> lengths;
+  for (Index n = 0; n <= 80; ++n) lengths.push_back(n);
+  for (const Index n : {Index(1000), Index(1021), Index(4099)}) lengths.push_back(n);
+  for (const Index n : lengths) {
+    const std::size_t size = static_cast<std::size_t>(n);
+    const std::vector<T> x = draw(size), y = draw(size), rho0 = draw(size);
+    std::vector<T> v = draw(size);
+    for (T& value : v) value = std::abs(value) / 4;
+    const T delta = static_cast<T>(0.3);
+
+    std::vector<T> rho_apart = rho0, rho_fused = rho0;
+    ln::detail::kernel_cd_update<T>(x.data(), delta, v.data(), rho_apart.data(), n);
+    const T dot_apart = ln::detail::kernel_dot<T>(y.data(), rho_apart.data(), n);
+    const T dot_fused = ln::detail::kernel_cd_update_dot<T>(x.data(), delta, v.data(),
+                                                            rho_fused.data(), y.data(), n);
+    CHECK(rho_fused == rho_apart);
+    CHECK(dot_fused == dot_apart);
+
+    T moments_apart[3], moments_fused[3];
+    ln::detail::kernel_cd_moments<T>(y.data(), rho_apart.data(), v.data(), n, moments_apart);
+    rho_fused = rho0;
+    ln::detail::kernel_cd_update_moments<T>(x.data(), delta, v.data(), rho_fused.data(), y.data(),
+                                            n, moments_fused);
+    CHECK(rho_fused == rho_apart);
+    for (int k = 0; k < 3; ++k) CHECK(moments_fused[k] == moments_apart[k]);
+
+    // The update is elementwise; the sums agree with long double to n eps of their terms.
+    LD c = 0, m = 0, q = 0, scale = 0;
+    for (std::size_t i = 0; i < size; ++i) {
+      const LD want = LD(rho0[i]) - LD(delta) * LD(x[i]) * LD(v[i]);
+      CHECK(std::abs(LD(rho_apart[i]) - want) <= 4 * LD(std::numeric_limits<T>::epsilon()) *
+                                                     (std::abs(LD(rho0[i])) + std::abs(want) + 1));
+      c += LD(y[i]) * LD(rho_apart[i]);
+      m += LD(y[i]) * LD(v[i]);
+      q += LD(y[i]) * LD(y[i]) * LD(v[i]);
+      scale += std::abs(LD(y[i])) * (std::abs(LD(rho_apart[i])) + 1 + std::abs(LD(y[i])));
+    }
+    const LD tolerance = (LD(n) + 2) * LD(std::numeric_limits<T>::epsilon()) * (scale + 1);
+    CHECK(std::abs(LD(dot_fused) - c) <= tolerance);
+    CHECK(std::abs(LD(moments_fused[1]) - m) <= tolerance);
+    CHECK(std::abs(LD(moments_fused[2]) - q) <= tolerance);
+  }
+}
+
 }  // namespace test_math

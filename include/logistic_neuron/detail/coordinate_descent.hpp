@@ -68,9 +68,6 @@ template <class Scalar>
 class DenseColumns {
  public:
   using scalar_type = Scalar;
-  /// The sweeps keep dz = X dw beside rho: one more stream through a column the update reads
-  /// anyway, instead of a read of every moved column for the line search.
-  static constexpr bool keeps_step = true;
 
   DenseColumns(const Scalar* data, Eigen::Index rows, Eigen::Index cols, Eigen::Index row_step,
                Eigen::Index col_step) noexcept
@@ -124,15 +121,40 @@ class DenseColumns {
     out[2] = q;
   }
 
-  /// rho -= delta (v o x_j) and, when dz is not null, dz += delta x_j.
-  void update(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho, Scalar* dz) const {
+  /// rho -= delta (v o x_j).
+  void update(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho) const {
     const Scalar* x = m_data + j * m_col_step;
-    if (m_row_step == 1) return kernel_cd_update(x, delta, v, rho, dz, m_rows);
-    for (Eigen::Index i = 0; i < m_rows; ++i) {
-      const Scalar xi = x[i * m_row_step];
-      rho[i] -= delta * xi * v[i];
-      if (dz) dz[i] += delta * xi;
+    if (m_row_step == 1) return kernel_cd_update(x, delta, v, rho, m_rows);
+    for (Eigen::Index i = 0; i < m_rows; ++i) rho[i] -= delta * x[i * m_row_step] * v[i];
+  }
+
+  /// update(j, ...), then dot(next, rho): the same bits, in one read of rho where the columns
+  /// are contiguous and the sums are in Scalar (the sweep's next coordinate reads rho as the
+  /// update writes it).
+  Accum<Scalar> update_dot(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho,
+                           Eigen::Index next) const {
+    if constexpr (std::is_same_v<Scalar, Accum<Scalar>>) {
+      if (m_row_step == 1) {
+        return kernel_cd_update_dot(m_data + j * m_col_step, delta, v, rho,
+                                    m_data + next * m_col_step, m_rows);
+      }
     }
+    update(j, delta, v, rho);
+    return dot(next, rho);
+  }
+
+  /// update(j, ...), then moments(next, rho, v, out): the same bits, in one read of rho and v
+  /// where update_dot fuses them.
+  void update_moments(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho, Eigen::Index next,
+                      Accum<Scalar>* out) const {
+    if constexpr (std::is_same_v<Scalar, Accum<Scalar>>) {
+      if (m_row_step == 1) {
+        return kernel_cd_update_moments(m_data + j * m_col_step, delta, v, rho,
+                                        m_data + next * m_col_step, m_rows, out);
+      }
+    }
+    update(j, delta, v, rho);
+    moments(next, rho, v, out);
   }
 
   /// z += a x_j.
@@ -194,9 +216,6 @@ template <class Scalar, class StorageIndex>
 class SparseColumns {
  public:
   using scalar_type = Scalar;
-  /// dz = X dw is formed once for the line search from the columns that moved: keeping it in
-  /// the sweeps would add a scattered write to every update (measured slower).
-  static constexpr bool keeps_step = false;
 
   /// \param counts the entries per column of an uncompressed matrix, or null.
   SparseColumns(Eigen::Index rows, Eigen::Index cols, const StorageIndex* outer,
@@ -258,12 +277,26 @@ class SparseColumns {
     out[2] = q[0] + q[1];
   }
 
-  /// rho -= delta (v o x_j); dz is always null here (keeps_step is false).
-  void update(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho, Scalar*) const {
+  /// rho -= delta (v o x_j).
+  void update(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho) const {
     for (Eigen::Index k = begin(j), e = end(j); k < e; ++k) {
       const Eigen::Index i = m_inner[k];
       rho[i] -= delta * v[i] * m_values[k];
     }
+  }
+
+  /// update(j, ...), then dot(next, rho) (two reads: the columns share no rows in general).
+  Accum<Scalar> update_dot(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho,
+                           Eigen::Index next) const {
+    update(j, delta, v, rho);
+    return dot(next, rho);
+  }
+
+  /// update(j, ...), then moments(next, rho, v, out).
+  void update_moments(Eigen::Index j, Scalar delta, const Scalar* v, Scalar* rho, Eigen::Index next,
+                      Accum<Scalar>* out) const {
+    update(j, delta, v, rho);
+    moments(next, rho, v, out);
   }
 
   /// z += a x_j.
@@ -706,22 +739,26 @@ class CoordinateDescent {
   ///   the bias's step: sum(rho) / sum(v) = (sum(rhohat) - shift sum(v)) / sum(v).
   ///
   /// A feature's curvature and mean are formed in the same read of its column as its first c_j
-  /// of the outer iteration (they do not depend on rho); dense columns also keep dz = X dw
-  /// beside rho (Columns::keeps_step), so that the line search reads no column again.
+  /// of the outer iteration (they do not depend on rho). An update and the next coordinate's
+  /// sums share one read of rho (Columns::update_dot, update_moments).
   Acc sweep(const std::vector<Eigen::Index>& features, const CdPenalty<Scalar>& penalty) {
     Acc largest = 0;
     const bool centred = penalty.fit_intercept && m_v_sum > 0;
-    for (const Eigen::Index j : features) {
+    Acc sums[3];
+    bool ahead = false;  // sums (and a new curvature) hold features[at], formed by an update
+    for (std::size_t at = 0; at < features.size(); ++at) {
+      const Eigen::Index j = features[at];
       const std::size_t k = static_cast<std::size_t>(j);
-      Acc dot;
-      if (m_known[k]) {
-        dot = m_X.dot(j, m_rho.data());
-      } else {
-        Acc sums[3];
-        m_X.moments(j, m_rho.data(), m_v.data(), sums);
-        dot = sums[0];
-        set_curvature(k, sums[1], sums[2], centred);
+      if (!ahead) {
+        if (m_known[k]) {
+          sums[0] = m_X.dot(j, m_rho.data());
+        } else {
+          m_X.moments(j, m_rho.data(), m_v.data(), sums);
+          set_curvature(k, sums[1], sums[2], centred);
+        }
       }
+      ahead = false;
+      const Acc dot = sums[0];
       const Acc curvature = m_xv[k];
       const Acc denominator = curvature + Acc(penalty.ridge[j]);
       if (!(denominator > 0)) continue;  // an empty (or constant) column: w_j stays
@@ -732,7 +769,19 @@ class CoordinateDescent {
       if (next == wj) continue;
       const Scalar delta = next - wj;
       m_w[j] = next;
-      m_X.update(j, delta, m_v.data(), m_rho.data(), Columns::keeps_step ? m_dz.data() : nullptr);
+      if (at + 1 < features.size()) {
+        const Eigen::Index after = features[at + 1];
+        const std::size_t k_after = static_cast<std::size_t>(after);
+        if (m_known[k_after]) {
+          sums[0] = m_X.update_dot(j, delta, m_v.data(), m_rho.data(), after);
+        } else {
+          m_X.update_moments(j, delta, m_v.data(), m_rho.data(), after, sums);
+          set_curvature(k_after, sums[1], sums[2], centred);
+        }
+        ahead = true;
+      } else {
+        m_X.update(j, delta, m_v.data(), m_rho.data());
+      }
       m_rho_sum -= Acc(delta) * m_xv_sum[k];
       m_shift -= m_mean[k] * Acc(delta);
       largest = std::max(largest, denominator * std::abs(Acc(delta)));
@@ -777,7 +826,6 @@ class CoordinateDescent {
     m_v_sum = m_v.template cast<Acc>().sum();
     m_rho_sum = m_r.template cast<Acc>().sum();
     m_shift = 0;
-    if (Columns::keeps_step) m_dz.setZero(m_n);
     const std::size_t d = static_cast<std::size_t>(m_d);
     if (m_known.size() != d) {
       m_xv.assign(d, Acc(0));
@@ -822,14 +870,10 @@ class CoordinateDescent {
       penalty_new += penalty.term(set[k], m_w[set[k]]);
     }
     if (!moved) return false;
-    // dz = X dw + shift: kept by the sweeps, or one read of the columns that moved
-    if constexpr (Columns::keeps_step) {
-      m_dz.array() += static_cast<Scalar>(m_shift);
-    } else {
-      m_dz.setConstant(m_n, static_cast<Scalar>(m_shift));
-      for (std::size_t k = 0; k < set.size(); ++k) {
-        if (step[k] != 0) m_X.add_to(set[k], step[k], m_dz.data());
-      }
+    // dz = X dw + shift: one read of the columns that moved
+    m_dz.setConstant(m_n, static_cast<Scalar>(m_shift));
+    for (std::size_t k = 0; k < set.size(); ++k) {
+      if (step[k] != 0) m_X.add_to(set[k], step[k], m_dz.data());
     }
     const Acc decrease =
         -m_r.template cast<Acc>().dot(m_dz.template cast<Acc>()) + penalty_new - penalty_old;

@@ -96,10 +96,23 @@ void kernel_cd_moments(const S* x, const S* rho, const S* v, Eigen::Index n, S* 
   with_ops<S>([&](auto ops) { cd_moments(ops, x, rho, v, n, out); });
 }
 
-/// rho -= delta (v o x) and, when dz is not null, dz += delta x.
+/// rho -= delta (v o x).
 template <class S>
-void kernel_cd_update(const S* x, S delta, const S* v, S* rho, S* dz, Eigen::Index n) {
-  with_ops<S>([&](auto ops) { cd_update(ops, x, delta, v, rho, dz, n); });
+void kernel_cd_update(const S* x, S delta, const S* v, S* rho, Eigen::Index n) {
+  with_ops<S>([&](auto ops) { cd_update(ops, x, delta, v, rho, n); });
+}
+
+/// kernel_cd_update, then returns x_next . rho (kernel_dot's bits) in the same read of rho.
+template <class S>
+S kernel_cd_update_dot(const S* x, S delta, const S* v, S* rho, const S* x_next, Eigen::Index n) {
+  return with_ops<S>([&](auto ops) { return cd_update_dot(ops, x, delta, v, rho, x_next, n); });
+}
+
+/// kernel_cd_update, then kernel_cd_moments of x_next (its bits) in the same read of rho, v.
+template <class S>
+void kernel_cd_update_moments(const S* x, S delta, const S* v, S* rho, const S* x_next,
+                              Eigen::Index n, S* out) {
+  with_ops<S>([&](auto ops) { cd_update_moments(ops, x, delta, v, rho, x_next, n, out); });
 }
 
 /// The elementwise logistic step of a block: z becomes r in place; returns the summed loss.

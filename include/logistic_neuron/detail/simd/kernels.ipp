@@ -316,30 +316,40 @@ typename O::S dot_product(O, const typename O::S* a, const typename O::S* b, Eig
   return dot<O>(a, b, n);
 }
 
-/// A column's three sums for coordinate descent, in one read of it: out[0] = sum_i x_i rho_i,
-/// out[1] = sum_i x_i v_i, out[2] = sum_i x_i^2 v_i; two vector accumulators each (vector k
-/// into accumulator k mod 2), added, reduced, then the remainder in order.
+/// One vector of cd_update: rho[i..i+W) -= delta v x over it, with minus_step = -delta in
+/// every lane; returns the new rho there.
 template <class O>
-void cd_moments(O, const typename O::S* x, const typename O::S* rho, const typename O::S* v,
-                Eigen::Index n, typename O::S* out) {
+LOGISTIC_NEURON_KERNEL_INLINE typename O::V cd_update_vector(const typename O::S* x,
+                                                             typename O::V minus_step,
+                                                             const typename O::S* v,
+                                                             typename O::S* rho, Eigen::Index i) {
+  const typename O::V r =
+      O::fmadd(O::mul(minus_step, O::loadu(x + i)), O::loadu(v + i), O::loadu(rho + i));
+  O::storeu(rho + i, r);
+  return r;
+}
+
+/// One vector of cd_moments' sums: c += x rho, m += x v, q += x v x.
+template <class O>
+LOGISTIC_NEURON_KERNEL_INLINE void cd_moments_step(const typename O::S* x, typename O::V rho,
+                                                   const typename O::S* v, typename O::V& c,
+                                                   typename O::V& m, typename O::V& q) {
+  const typename O::V xi = O::loadu(x), xv = O::mul(xi, O::loadu(v));
+  c = O::fmadd(xi, rho, c);
+  m = O::add(m, xv);
+  q = O::fmadd(xv, xi, q);
+}
+
+/// cd_moments' end: the vector sums c, m, q reduced, then entries [i, n) one at a time.
+template <class O>
+LOGISTIC_NEURON_KERNEL_INLINE void cd_moments_finish(const typename O::S* x,
+                                                     const typename O::S* rho,
+                                                     const typename O::S* v, Eigen::Index i,
+                                                     Eigen::Index n, typename O::V c_sum,
+                                                     typename O::V m_sum, typename O::V q_sum,
+                                                     typename O::S* out) {
   using S = typename O::S;
-  using V = typename O::V;
-  constexpr Eigen::Index W = O::width;
-  V c0 = O::zero(), c1 = O::zero(), m0 = O::zero(), m1 = O::zero(), q0 = O::zero(),
-    q1 = O::zero();
-  Eigen::Index i = 0;
-  for (; i + 2 * W <= n; i += 2 * W) {
-    const V x0 = O::loadu(x + i), x1 = O::loadu(x + i + W);
-    const V xv0 = O::mul(x0, O::loadu(v + i)), xv1 = O::mul(x1, O::loadu(v + i + W));
-    c0 = O::fmadd(x0, O::loadu(rho + i), c0);
-    c1 = O::fmadd(x1, O::loadu(rho + i + W), c1);
-    m0 = O::add(m0, xv0);
-    m1 = O::add(m1, xv1);
-    q0 = O::fmadd(xv0, x0, q0);
-    q1 = O::fmadd(xv1, x1, q1);
-  }
-  S c = O::reduce_add(O::add(c0, c1)), m = O::reduce_add(O::add(m0, m1)),
-    q = O::reduce_add(O::add(q0, q1));
+  S c = O::reduce_add(c_sum), m = O::reduce_add(m_sum), q = O::reduce_add(q_sum);
   for (; i < n; ++i) {
     const S xv = x[i] * v[i];
     c += x[i] * rho[i];
@@ -351,33 +361,89 @@ void cd_moments(O, const typename O::S* x, const typename O::S* rho, const typen
   out[2] = q;
 }
 
-/// Coordinate descent's update of one column over n entries: rho_i -= delta v_i x_i and, when
-/// dz is not null, dz_i += delta x_i (the step's logits, kept beside the model's residual).
+/// A column's three sums for coordinate descent, in one read of it: out[0] = sum_i x_i rho_i,
+/// out[1] = sum_i x_i v_i, out[2] = sum_i x_i^2 v_i; two vector accumulators each (vector k
+/// into accumulator k mod 2), added, reduced, then the remainder in order.
 template <class O>
-void cd_update(O, const typename O::S* x, typename O::S delta, const typename O::S* v,
-               typename O::S* rho, typename O::S* dz, Eigen::Index n) {
+void cd_moments(O, const typename O::S* x, const typename O::S* rho, const typename O::S* v,
+                Eigen::Index n, typename O::S* out) {
   using V = typename O::V;
   constexpr Eigen::Index W = O::width;
-  const V step = O::set1(delta);
-  const V minus_step = O::set1(-delta);
+  V c0 = O::zero(), c1 = O::zero(), m0 = O::zero(), m1 = O::zero(), q0 = O::zero(), q1 = O::zero();
   Eigen::Index i = 0;
-  if (dz) {
-    for (; i + W <= n; i += W) {
-      const V xi = O::loadu(x + i);
-      O::storeu(rho + i, O::fmadd(O::mul(minus_step, xi), O::loadu(v + i), O::loadu(rho + i)));
-      O::storeu(dz + i, O::fmadd(step, xi, O::loadu(dz + i)));
-    }
-    for (; i < n; ++i) {
-      rho[i] -= delta * x[i] * v[i];
-      dz[i] += delta * x[i];
-    }
-    return;
+  for (; i + 2 * W <= n; i += 2 * W) {
+    cd_moments_step<O>(x + i, O::loadu(rho + i), v + i, c0, m0, q0);
+    cd_moments_step<O>(x + i + W, O::loadu(rho + i + W), v + i + W, c1, m1, q1);
+  }
+  cd_moments_finish<O>(x, rho, v, i, n, O::add(c0, c1), O::add(m0, m1), O::add(q0, q1), out);
+}
+
+/// Coordinate descent's update of one column over n entries: rho_i -= delta v_i x_i.
+template <class O>
+void cd_update(O, const typename O::S* x, typename O::S delta, const typename O::S* v,
+               typename O::S* rho, Eigen::Index n) {
+  constexpr Eigen::Index W = O::width;
+  const typename O::V minus_step = O::set1(-delta);
+  Eigen::Index i = 0;
+  for (; i + W <= n; i += W) cd_update_vector<O>(x, minus_step, v, rho, i);
+  for (; i < n; ++i) rho[i] -= delta * x[i] * v[i];
+}
+
+/// cd_update of column x, then the next coordinate's x_next . rho in the same read of rho:
+/// the same bits as cd_update followed by dot_product (each rho_i is final before it is
+/// multiplied; the sum's order is dot's).
+template <class O>
+typename O::S cd_update_dot(O, const typename O::S* x, typename O::S delta, const typename O::S* v,
+                            typename O::S* rho, const typename O::S* x_next, Eigen::Index n) {
+  using S = typename O::S;
+  using V = typename O::V;
+  constexpr Eigen::Index W = O::width;
+  const V minus_step = O::set1(-delta);
+  V a0 = O::zero(), a1 = O::zero(), a2 = O::zero(), a3 = O::zero();
+  Eigen::Index i = 0;
+  for (; i + 4 * W <= n; i += 4 * W) {
+    a0 = O::fmadd(O::loadu(x_next + i), cd_update_vector<O>(x, minus_step, v, rho, i), a0);
+    a1 = O::fmadd(O::loadu(x_next + i + W), cd_update_vector<O>(x, minus_step, v, rho, i + W), a1);
+    a2 = O::fmadd(O::loadu(x_next + i + 2 * W),
+                  cd_update_vector<O>(x, minus_step, v, rho, i + 2 * W), a2);
+    a3 = O::fmadd(O::loadu(x_next + i + 3 * W),
+                  cd_update_vector<O>(x, minus_step, v, rho, i + 3 * W), a3);
   }
   for (; i + W <= n; i += W) {
-    O::storeu(rho + i, O::fmadd(O::mul(minus_step, O::loadu(x + i)), O::loadu(v + i),
-                                O::loadu(rho + i)));
+    a0 = O::fmadd(O::loadu(x_next + i), cd_update_vector<O>(x, minus_step, v, rho, i), a0);
   }
+  S sum = O::reduce_add(O::add(O::add(a0, a1), O::add(a2, a3)));
+  for (; i < n; ++i) {
+    rho[i] -= delta * x[i] * v[i];
+    sum += x_next[i] * rho[i];
+  }
+  return sum;
+}
+
+/// cd_update of column x, then the next coordinate's three sums (cd_moments of x_next) in the
+/// same read of rho and v: the same bits as cd_update followed by cd_moments.
+template <class O>
+void cd_update_moments(O, const typename O::S* x, typename O::S delta, const typename O::S* v,
+                       typename O::S* rho, const typename O::S* x_next, Eigen::Index n,
+                       typename O::S* out) {
+  using V = typename O::V;
+  constexpr Eigen::Index W = O::width;
+  const V minus_step = O::set1(-delta);
+  V c0 = O::zero(), c1 = O::zero(), m0 = O::zero(), m1 = O::zero(), q0 = O::zero(), q1 = O::zero();
+  Eigen::Index i = 0;
+  for (; i + 2 * W <= n; i += 2 * W) {
+    const V r0 = cd_update_vector<O>(x, minus_step, v, rho, i);
+    const V r1 = cd_update_vector<O>(x, minus_step, v, rho, i + W);
+    cd_moments_step<O>(x_next + i, r0, v + i, c0, m0, q0);
+    cd_moments_step<O>(x_next + i + W, r1, v + i + W, c1, m1, q1);
+  }
+  // The rest of the update (a last whole vector, then one entry at a time), then the rest of
+  // the sums, entry by entry, as cd_moments forms them.
+  const Eigen::Index tail = i;
+  for (; i + W <= n; i += W) cd_update_vector<O>(x, minus_step, v, rho, i);
   for (; i < n; ++i) rho[i] -= delta * x[i] * v[i];
+  cd_moments_finish<O>(x_next, rho, v, tail, n, O::add(c0, c1), O::add(m0, m1), O::add(q0, q1),
+                       out);
 }
 
 /// Asks for the `bytes` bytes at p to be brought into L2 (a hint).
