@@ -726,7 +726,11 @@ class CoordinateDescent {
   }
 
   /// One sweep of coordinate updates over `features` and the bias; returns the largest
-  /// (curvature_j + ridge_j) |delta_j| (the model's residual the update removed).
+  /// (curvature_j + ridge_j) |delta_j| (the model's residual the update removed). A move whose
+  /// residual is at most `negligible` is not made (newton_step passes 0 to its first sweep and a
+  /// tenth of the inner tolerance to the later ones): the sweeps stop once every move is below
+  /// the inner tolerance anyway, and such a move costs a pass over its column for no progress
+  /// the solve asks for (on the sparse benchmark's path, 65 % of the entries the updates read).
   ///
   /// With a bias the features are centred implicitly at their v-weighted means
   /// m_j = sum_i v_i x_ij / sum_i v_i (as glmnet centres them): a step delta on w_j moves the
@@ -741,7 +745,8 @@ class CoordinateDescent {
   /// A feature's curvature and mean are formed in the same read of its column as its first c_j
   /// of the outer iteration (they do not depend on rho). An update and the next coordinate's
   /// sums share one read of rho (Columns::update_dot, update_moments).
-  Acc sweep(const std::vector<Eigen::Index>& features, const CdPenalty<Scalar>& penalty) {
+  Acc sweep(const std::vector<Eigen::Index>& features, const CdPenalty<Scalar>& penalty,
+            Acc negligible) {
     Acc largest = 0;
     const bool centred = penalty.fit_intercept && m_v_sum > 0;
     Acc sums[3];
@@ -766,8 +771,9 @@ class CoordinateDescent {
       const Scalar wj = m_w[j];
       const Scalar next = static_cast<Scalar>(
           soft_threshold<Acc>(curvature * wj + c, Acc(penalty.lasso[j])) / denominator);
-      if (next == wj) continue;
       const Scalar delta = next - wj;
+      const Acc moved = denominator * std::abs(Acc(delta));
+      if (moved <= negligible) continue;  // (NaN moves on, to be caught as non-finite)
       m_w[j] = next;
       if (at + 1 < features.size()) {
         const Eigen::Index after = features[at + 1];
@@ -784,7 +790,7 @@ class CoordinateDescent {
       }
       m_rho_sum -= Acc(delta) * m_xv_sum[k];
       m_shift -= m_mean[k] * Acc(delta);
-      largest = std::max(largest, denominator * std::abs(Acc(delta)));
+      largest = std::max(largest, moved);
     }
     if (penalty.fit_intercept && m_v_sum > 0) {
       const Acc delta = (m_rho_sum - m_shift * m_v_sum) / m_v_sum;
@@ -841,10 +847,14 @@ class CoordinateDescent {
     std::vector<Scalar> w_old(set.size());
     for (std::size_t k = 0; k < set.size(); ++k) w_old[k] = m_w[set[k]];
     const Scalar b_old = m_b;
-    for (;;) {
-      if (!(sweep(set, penalty) > inner) || m_passes >= max_passes) break;
+    // The first sweep makes every move, however small: each coordinate gets its exact move once
+    // a step (a weight on its way to 0 reaches it; one below the rounding floor still counts
+    // once), and the line search gets a step whenever the model has one. Measured: skipping in
+    // the first sweep too left weights of 2e-6 that glmnet has at 0 on the lasso without a bias.
+    for (Acc negligible = 0;; negligible = inner / 10) {
+      if (!(sweep(set, penalty, negligible) > inner) || m_passes >= max_passes) break;
       std::vector<Eigen::Index> nonzero = active(penalty);
-      while (m_passes < max_passes && sweep(nonzero, penalty) > inner) {
+      while (m_passes < max_passes && sweep(nonzero, penalty, inner / 10) > inner) {
       }
     }
     return line_search(penalty, set, w_old, b_old);
