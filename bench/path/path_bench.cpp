@@ -79,7 +79,8 @@ Set generate(const std::string& name) {
       }
     }
     Eigen::VectorXd beta = Eigen::VectorXd::Zero(d);
-    for (Index j = 0; j < 20; ++j) beta[j * 5] = (j % 2 ? -1.0 : 1.0) * 0.5 / (1 + j / 5);
+    for (Index j = 0; j < 20; ++j)
+      beta[j * 5] = (j % 2 ? -1.0 : 1.0) * 0.5 / static_cast<double>(1 + j / 5);
     set.y.resize(n);
     const Eigen::VectorXd z = set.X * beta;
     for (Index i = 0; i < n; ++i) set.y[i] = uniform(rng) < 1 / (1 + std::exp(-z[i])) ? 1 : 0;
