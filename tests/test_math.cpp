@@ -367,6 +367,58 @@ TEST_CASE_TEMPLATE("the vectorised elementwise step gives softplus and the resid
   CHECK(worst_residual <= 3);
 }
 
+TEST_CASE_TEMPLATE("the elementwise step with curvatures gives the step's bits and s a (1 - a) to a few ulps",
+                   T, float, double, long double) {
+  // kernel_logistic_curvature (coordinate descent's refresh and line search) against
+  // kernel_logistic_step on the same block: the same loss and residuals bit for bit, for every
+  // block length 0-80 (each remainder of the vector loops) and for 256; and its curvatures
+  // v_i = s_i a_i (1 - a_i) against long double, on logits over [-40, 40], extremes and weights.
+  std::mt19937_64 generator(4243);
+  std::normal_distribution<double> normal(0.0, 8.0);
+  std::uniform_real_distribution<double> uniform(0.0, 3.0);
+  std::vector<Index> lengths;
+  for (Index n = 0; n <= 80; ++n) lengths.push_back(n);
+  lengths.push_back(256);
+  const LD tiny = static_cast<LD>(std::numeric_limits<T>::min());
+  LD worst = 0;
+  Index blocks = 0;
+  for (const Index n : lengths) {
+    for (int round = 0; round < 40; ++round, ++blocks) {
+      std::vector<T> z(static_cast<std::size_t>(n)), sign(z.size()), weight(z.size());
+      const LD extremes[] = {LD(-1e4), LD(-750), LD(-88), LD(0), LD(1e-30), LD(88), LD(750), LD(1e4)};
+      for (std::size_t i = 0; i < z.size(); ++i) {
+        const LD zl = round % 5 == 4 ? extremes[i % 8] : static_cast<LD>(normal(generator));
+        z[i] = static_cast<T>(zl);
+        sign[i] = (i + std::size_t(round)) % 3 == 0 ? T(1) : T(-1);
+        weight[i] = round % 2 ? static_cast<T>(uniform(generator)) : T(1);
+      }
+      std::vector<T> step = z, r(z.size(), T(7)), v(z.size(), T(7));
+      const T want_loss = ln::detail::kernel_logistic_step<T>(step.data(), sign.data(), weight.data(), n);
+      const T loss = ln::detail::kernel_logistic_curvature<T>(z.data(), sign.data(), weight.data(), n,
+                                                               r.data(), v.data());
+      CHECK(same_bits(loss, want_loss));
+      bool residuals_same = true;
+      for (std::size_t i = 0; i < r.size(); ++i) residuals_same = residuals_same && same_bits(r[i], step[i]);
+      CHECK(residuals_same);
+      for (std::size_t i = 0; i < z.size(); ++i) {
+        // a (1 - a) = sigmoid(z) sigmoid(-z), which keeps its precision where a is near 1
+        const LD zl = static_cast<LD>(z[i]);
+        const LD want = static_cast<LD>(weight[i]) * sigmoid(zl) * sigmoid(-zl);
+        if (std::exp(-std::abs(zl)) >= 2 * tiny && want >= tiny) {
+          worst = std::max(worst, ulps(v[i], want));
+        } else {  // exp(-|z|) flushed to 0 where it is subnormal: v = 0 or v = want to within that
+          CHECK(std::abs(static_cast<LD>(v[i]) - want) <= 2 * tiny * static_cast<LD>(weight[i]));
+        }
+      }
+    }
+  }
+  MESSAGE("kernel_logistic_curvature<", type_name<T>(), "> (",
+          std::string(ln::detail::isa_name(ln::detail::kernel_isa())), "): ", blocks,
+          " blocks, worst curvature error ", static_cast<double>(worst), " ulp");
+  // v = (s e) (1/(1 + e))^2: exp's error in e, the sum, the division and three products.
+  CHECK(worst <= 6);
+}
+
 TEST_CASE_TEMPLATE("the fused coordinate update gives the bits of the update and the sums apart",
                    T, float, double, long double) {
   // Coordinate descent's update of column x fused with the next coordinate's sums over column y

@@ -583,28 +583,31 @@ class CoordinateDescent {
   /// p_i, v_i = sw_i p_i (1 - p_i), r_i = sw_i (y_i - p_i) and the loss at z.
   void refresh() {
     m_r.resize(m_n);
+    m_v.resize(m_n);
     m_r_moved = true;
-    m_loss = loss_of(m_z.data(), m_r.data());
-    // v_i = sw_i a_i (1 - a_i) = sw_i e / (1 + e)^2 with e = exp(-|z_i|) (no overflow)
-    const Eigen::Array<Scalar, Eigen::Dynamic, 1> e = (-m_z.array().abs()).exp();
-    m_v = (m_sw.array() * e / (Scalar(1) + e).square()).matrix();
+    m_loss = loss_of(m_z.data(), m_r.data(), m_v.data());
   }
 
-  /// The loss sum_i sw_i [softplus(z_i) - y_i z_i] at logits z, and, when r is not null, the
-  /// residuals r_i = sw_i (y_i - a_i): the library's vectorised logistic step (which gives
-  /// sw_i (a_i - y_i)), block by block, the blocks' sums added in Acc.
-  Acc loss_of(const Scalar* z, Scalar* r) const {
+  /// The loss sum_i sw_i [softplus(z_i) - y_i z_i] at logits z and, when r is not null, the
+  /// residuals r_i = sw_i (y_i - a_i) and curvatures v_i = sw_i a_i (1 - a_i): the library's
+  /// vectorised logistic step (which gives sw_i (a_i - y_i)), block by block, the blocks' sums
+  /// added in Acc (the same bits with r or without).
+  Acc loss_of(const Scalar* z, Scalar* r = nullptr, Scalar* v = nullptr) const {
     constexpr Eigen::Index block = 256;
     Scalar scratch[block];
     Acc loss = 0;
     for (Eigen::Index i0 = 0; i0 < m_n; i0 += block) {
       const Eigen::Index rows = std::min(block, m_n - i0);
-      Scalar* out = r ? r + i0 : scratch;
-      std::copy(z + i0, z + i0 + rows, out);
-      loss += Acc(kernel_logistic_step(out, m_sign.data() + i0, m_sw.data() + i0, rows));
-      if (r) {
-        for (Eigen::Index k = 0; k < rows; ++k) out[k] = -out[k];
+      const Scalar* sign = m_sign.data() + i0;
+      const Scalar* weight = m_sw.data() + i0;
+      if (!r) {
+        std::copy(z + i0, z + i0 + rows, scratch);
+        loss += Acc(kernel_logistic_step(scratch, sign, weight, rows));
+        continue;
       }
+      Scalar* out = r + i0;
+      loss += Acc(kernel_logistic_curvature(z + i0, sign, weight, rows, out, v + i0));
+      for (Eigen::Index k = 0; k < rows; ++k) out[k] = -out[k];
     }
     return loss;
   }
@@ -901,7 +904,11 @@ class CoordinateDescent {
         for (std::size_t k = 0; k < set.size(); ++k) penalty_t += penalty.term(set[k], at(k));
       }
       z = m_z + t * m_dz;
-      const Acc change = (loss_of(z.data(), nullptr) - m_loss) + (penalty_t - penalty_old);
+      // the residuals and curvatures at z come with its loss: kept if z is taken
+      m_r_next.resize(m_n);
+      m_v_next.resize(m_n);
+      const Acc loss_t = loss_of(z.data(), m_r_next.data(), m_v_next.data());
+      const Acc change = (loss_t - m_loss) + (penalty_t - penalty_old);
       if (is_finite_bits(change) &&
           change <= Acc(1e-3) * Acc(t) * std::min(decrease, Acc(0)) + slack) {
         const Scalar b_t = trial == 0 ? m_b : b_old + t * b_step;
@@ -911,7 +918,10 @@ class CoordinateDescent {
         for (std::size_t k = 0; k < set.size(); ++k) m_w[set[k]] = at(k);
         m_b = b_t;
         m_z.swap(z);
-        refresh();
+        m_r.swap(m_r_next);
+        m_v.swap(m_v_next);
+        m_r_moved = true;
+        m_loss = loss_t;
         m_gradient_valid = false;
         return true;
       }
@@ -927,6 +937,7 @@ class CoordinateDescent {
   Vector<Scalar> m_w;
   Scalar m_b = 0;
   Vector<Scalar> m_z, m_v, m_r, m_rho, m_dz;
+  Vector<Scalar> m_r_next, m_v_next;  // r and v at the line search's trial point
   Vector<Acc> m_gradient;
   bool m_gradient_valid = false;
   Acc m_loss = 0;

@@ -121,6 +121,15 @@ S kernel_logistic_step(S* z, const S* sign, const S* weight, Eigen::Index rows) 
   return with_ops<S>([&](auto ops) { return logistic_step(ops, z, sign, weight, rows); });
 }
 
+/// The same out of place, with the curvatures: r_i = s_i (a_i - y_i), v_i = s_i a_i (1 - a_i)
+/// for the rows of z (r, v and z distinct); returns the loss with kernel_logistic_step's bits.
+template <class S>
+S kernel_logistic_curvature(const S* z, const S* sign, const S* weight, Eigen::Index rows, S* r,
+                            S* v) {
+  return with_ops<S>(
+      [&](auto ops) { return logistic_curvature(ops, z, sign, weight, rows, r, v); });
+}
+
 /// False if one of n contiguous values is not finite; else the largest binary exponent of their
 /// magnitudes in max_exponent. Reads bit patterns (holds under -ffast-math).
 template <class S>

@@ -93,11 +93,13 @@ LOGISTIC_NEURON_KERNEL_INLINE typename O::V log1p_unit_vector(typename O::V e) {
 }
 
 /// For one vector of logits z with signs t (1 - 2y) and weights s: the losses
-/// s softplus(t z) (returned) and the residuals s t sigmoid(t z) (into r); e = exp(-|z|) is
-/// flushed to 0 beyond subnormal_exp_limit.
-template <class O>
+/// s softplus(t z) (returned), the residuals s t sigmoid(t z) (into r) and, with Curvature, the
+/// curvatures s e / (1 + e)^2 = s a (1 - a) (into v); e = exp(-|z|) is flushed to 0 beyond
+/// subnormal_exp_limit.
+template <class O, bool Curvature = false>
 LOGISTIC_NEURON_KERNEL_INLINE typename O::V logistic_lanes(typename O::V z, typename O::V t,
-                                                           typename O::V s, typename O::V& r) {
+                                                           typename O::V s, typename O::V& r,
+                                                           typename O::V* v = nullptr) {
   using S = typename O::S;
   using V = typename O::V;
   const V one = O::set1(S(1));
@@ -117,15 +119,18 @@ LOGISTIC_NEURON_KERNEL_INLINE typename O::V logistic_lanes(typename O::V z, type
   }
   const V loss = O::add(O::max(m, zero), log1p_e);
   r = O::mul(s, O::mul(t, O::mul(O::select(O::le(zero, m), one, e), inverse)));
+  if constexpr (Curvature) *v = O::mul(O::mul(s, e), O::mul(inverse, inverse));
   return O::mul(s, loss);
 }
 
-/// The elementwise logistic step of one block: z (rows logits) becomes r_i = s_i (a_i - y_i) in
-/// place; returns sum_i s_i [softplus(z_i) - y_i z_i] (weight null: unit weights). The rows a
-/// whole vector does not cover go through the same vector code, padded.
-template <class O>
-typename O::S logistic_step(O, typename O::S* z, const typename O::S* sign,
-                            const typename O::S* weight, Eigen::Index rows) {
+/// The elementwise logistic step of one block, from logits z (rows of them) into r_i =
+/// s_i (a_i - y_i) (r may be z itself) and, with Curvature, v_i = s_i a_i (1 - a_i); returns
+/// sum_i s_i [softplus(z_i) - y_i z_i] (weight null: unit weights), the same bits either way.
+/// The rows a whole vector does not cover go through the same vector code, padded.
+template <class O, bool Curvature>
+typename O::S logistic_pass(const typename O::S* z, const typename O::S* sign,
+                            const typename O::S* weight, Eigen::Index rows, typename O::S* r_out,
+                            typename O::S* v_out) {
   using S = typename O::S;
   using V = typename O::V;
   constexpr Eigen::Index W = O::width;
@@ -135,39 +140,62 @@ typename O::S logistic_step(O, typename O::S* z, const typename O::S* sign,
   const V one = O::set1(S(1));
   Eigen::Index i = 0;
   for (; i + 4 * W <= rows; i += 4 * W) {
-    V r[4];
+    V r[4], v[4];
     for (int k = 0; k < 4; ++k) {
       const Eigen::Index at = i + k * W;
       const V s = weight ? O::loadu(weight + at) : one;
-      total[k] =
-          O::add(total[k], logistic_lanes<O>(O::loadu(z + at), O::loadu(sign + at), s, r[k]));
+      total[k] = O::add(total[k], logistic_lanes<O, Curvature>(
+                                      O::loadu(z + at), O::loadu(sign + at), s, r[k], &v[k]));
     }
-    for (int k = 0; k < 4; ++k) O::storeu(z + i + k * W, r[k]);
+    for (int k = 0; k < 4; ++k) {
+      O::storeu(r_out + i + k * W, r[k]);
+      if constexpr (Curvature) O::storeu(v_out + i + k * W, v[k]);
+    }
   }
   for (; i + W <= rows; i += W) {
-    V r;
+    V r, v;
     const V s = weight ? O::loadu(weight + i) : one;
-    total[0] = O::add(total[0], logistic_lanes<O>(O::loadu(z + i), O::loadu(sign + i), s, r));
-    O::storeu(z + i, r);
+    total[0] = O::add(total[0],
+                      logistic_lanes<O, Curvature>(O::loadu(z + i), O::loadu(sign + i), s, r, &v));
+    O::storeu(r_out + i, r);
+    if constexpr (Curvature) O::storeu(v_out + i, v);
   }
   S loss = O::reduce_add(O::add(O::add(total[0], total[1]), O::add(total[2], total[3])));
   if (i < rows) {
-    S zt[W], tt[W], st[W], lt[W];
+    S zt[W], tt[W], st[W], lt[W], vt[W];
     for (Eigen::Index k = 0; k < W; ++k) {
       const bool used = i + k < rows;
       zt[k] = used ? z[i + k] : S(0);
       tt[k] = used ? sign[i + k] : S(1);
       st[k] = used ? (weight ? weight[i + k] : S(1)) : S(0);
     }
-    V r;
-    O::storeu(lt, logistic_lanes<O>(O::loadu(zt), O::loadu(tt), O::loadu(st), r));
+    V r, v;
+    O::storeu(lt, logistic_lanes<O, Curvature>(O::loadu(zt), O::loadu(tt), O::loadu(st), r, &v));
     O::storeu(zt, r);
+    if constexpr (Curvature) O::storeu(vt, v);
     for (Eigen::Index k = 0; i + k < rows; ++k) {
       loss += lt[k];
-      z[i + k] = zt[k];
+      r_out[i + k] = zt[k];
+      if constexpr (Curvature) v_out[i + k] = vt[k];
     }
   }
   return loss;
+}
+
+/// The elementwise logistic step of one block in place: z becomes r_i = s_i (a_i - y_i); see
+/// logistic_pass.
+template <class O>
+typename O::S logistic_step(O, typename O::S* z, const typename O::S* sign,
+                            const typename O::S* weight, Eigen::Index rows) {
+  return logistic_pass<O, false>(z, sign, weight, rows, z, nullptr);
+}
+
+/// logistic_step out of place, with the curvatures: r_i = s_i (a_i - y_i), v_i = s_i a_i (1 - a_i).
+template <class O>
+typename O::S logistic_curvature(O, const typename O::S* z, const typename O::S* sign,
+                                 const typename O::S* weight, Eigen::Index rows, typename O::S* r,
+                                 typename O::S* v) {
+  return logistic_pass<O, true>(z, sign, weight, rows, r, v);
 }
 
 /// Column-major X (column j at X + j ld): z_i = b + w_0 x_i0 + w_1 x_i1 + ... for rows
