@@ -135,6 +135,11 @@ void check_agreement(bool weighted, bool standardize) {
     CHECK(distance(dense, sparse) <= weight_tolerance<T>());
     CHECK(std::abs(double(rs.cost) - double(rd.cost)) <=
           (std::is_same_v<T, float> ? 1e-6 : 1e-14) * (1 + std::abs(double(rd.cost))));
+    // cost() (a pass without the gradient) gives the bits of the fit's own J at its parameters.
+    if (!weighted && !standardize) {
+      CHECK(test_support::same_bits(sparse.cost(S, p.y, options.l2), rs.cost));
+      CHECK(test_support::same_bits(dense.cost(p.X, p.y, options.l2), rd.cost));
+    }
     // The predictions of the sparse neuron on sparse X equal those of the dense neuron on dense X.
     const DenseVector<T> pd = dense.predict_proba(p.X), ps = sparse.predict_proba(S);
     CHECK((pd - ps).template cast<double>().cwiseAbs().maxCoeff() <= weight_tolerance<T>());

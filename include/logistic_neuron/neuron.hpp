@@ -272,9 +272,13 @@ class LogisticNeuron {
   template <class DerivedX, class DerivedY>
   Scalar cost(const Eigen::EigenBase<DerivedX>& X, const Eigen::MatrixBase<DerivedY>& y,
               Scalar l2 = 0) const {
-    Vector gw;
-    Scalar gb;
-    return evaluate("LogisticNeuron::cost", X, y, l2, gw, gb);
+    static constexpr const char* caller = "LogisticNeuron::cost";
+    // the gradient's pass without X^T r: the same bits as gradient()'s J, X read once
+    const Scalar J = on_dataset(caller, X, y, l2, [&](const auto& data) {
+      return detail::value_at(data, m_model.weights, m_model.bias, l2, num_threads());
+    });
+    require_finite_cost(caller, detail::is_finite_bits(J));
+    return J;
   }
 
   /// The gradient of J at the current parameters: dJ/dw = X^T (a - y) / n + l2 w and
@@ -477,24 +481,38 @@ class LogisticNeuron {
   template <class DerivedX, class DerivedY>
   Scalar evaluate(const char* caller, const Eigen::EigenBase<DerivedX>& X,
                   const Eigen::MatrixBase<DerivedY>& y, Scalar l2, Vector& gw, Scalar& gb) const {
+    const Scalar J = on_dataset(caller, X, y, l2, [&](const auto& data) {
+      return detail::evaluate_at(data, m_model.weights, m_model.bias, l2, num_threads(), gw, gb);
+    });
+    require_finite_cost(caller, detail::is_finite_bits(J) && detail::all_finite_bits(gw) &&
+                                    detail::is_finite_bits(gb));
+    return J;
+  }
+
+  /// Checks the arguments of cost and gradient (parameters, X, y, l2), then returns f(data)
+  /// for the in-memory dataset of X and y.
+  template <class DerivedX, class DerivedY, class F>
+  Scalar on_dataset(const char* caller, const Eigen::EigenBase<DerivedX>& X,
+                    const Eigen::MatrixBase<DerivedY>& y, Scalar l2, const F& f) const {
     detail::check_kind<Scalar, DerivedX>();
     require_parameters(caller);
     detail::require_non_empty(caller, X);
     detail::require_features(caller, n_features(), X.cols());
     detail::require_penalty(caller, "l2", l2);
     const detail::Targets<Scalar> targets = detail::unweighted_targets<Scalar>(caller, X.rows(), y);
-    const Scalar J = detail::with_kind<Scalar>(caller, X, [&](const auto& kind) {
+    return detail::with_kind<Scalar>(caller, X, [&](const auto& kind) {
       const int exponent = detail::require_finite(caller, kind);
-      return detail::evaluate_at(detail::InMemory(kind, targets, exponent), m_model.weights,
-                                 m_model.bias, l2, num_threads(), gw, gb);
+      return f(detail::InMemory(kind, targets, exponent));
     });
-    if (!detail::is_finite_bits(J) || !detail::all_finite_bits(gw) || !detail::is_finite_bits(gb)) {
-      throw std::overflow_error(detail::prefix(caller) +
-                                "the cost or its gradient overflows at these parameters (X w + b "
-                                "exceeds the range of the scalar type); expected parameters of a "
-                                "scale that X can carry");
-    }
-    return J;
+  }
+
+  /// Throws std::overflow_error unless `finite` (the cost, and the gradient where computed).
+  static void require_finite_cost(const char* caller, bool finite) {
+    if (finite) return;
+    throw std::overflow_error(detail::prefix(caller) +
+                              "the cost or its gradient overflows at these parameters (X w + b "
+                              "exceeds the range of the scalar type); expected parameters of a "
+                              "scale that X can carry");
   }
 
   Model<Scalar> m_model{};

@@ -64,7 +64,9 @@ class DenseX {
   /// Column-major X prefetches the next `next_rows` rows of each column (the next block) from
   /// the gradient's column loop; row-major X goes through the block a group of rows at a time,
   /// so that each row is read from memory once and again from L1 right after. Returns value.
-  template <class BlockFn>
+  /// Without Gradient, g is left alone and the block's X is read once, for z: z and value have
+  /// the bits they have with it.
+  template <bool Gradient = true, class BlockFn>
   Scalar fused_block(Eigen::Index row0, Eigen::Index rows, Eigen::Index next_rows,
                      const Vector<Scalar>& w, Scalar b, Scalar* z, Vector<Scalar>& g,
                      const BlockFn& fn) const {
@@ -76,20 +78,21 @@ class DenseX {
       Scalar value = 0;
       const Eigen::Index quarter = std::max<Eigen::Index>(1, (rows + 3) / 4);
       for (Eigen::Index i = 0, q = 0; i < rows; i += quarter, ++q) {
-        if (next_rows > 0) prefetch_segments(row0 + rows, next_rows, q, 4);
+        if (Gradient && next_rows > 0) prefetch_segments(row0 + rows, next_rows, q, 4);
         value += fn(row0 + i, std::min(quarter, rows - i), z + i);
       }
-      kernel_gradient_cols(at(row0), stride(), rows, d, z, g.data(), next_rows);
+      if constexpr (Gradient)
+        kernel_gradient_cols(at(row0), stride(), rows, d, z, g.data(), next_rows);
       return value;
     } else {
       const Eigen::Index group = group_rows();
-      g.setZero();
+      if constexpr (Gradient) g.setZero();
       Scalar value = 0;
       for (Eigen::Index i = 0; i < rows; i += group) {
         const Eigen::Index m = std::min(group, rows - i);
         kernel_logits_rows(at(row0 + i), stride(), m, d, w.data(), b, z + i);
         value += fn(row0 + i, m, z + i);
-        kernel_gradient_rows(at(row0 + i), stride(), m, d, z + i, g.data());
+        if constexpr (Gradient) kernel_gradient_rows(at(row0 + i), stride(), m, d, z + i, g.data());
       }
       return value;
     }

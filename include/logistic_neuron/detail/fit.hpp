@@ -139,5 +139,15 @@ typename Data::scalar_type evaluate_at(const Data& data,
   return J;
 }
 
+/// J at (w, b) over the dataset with the L2 strength l2 (mean cost), with evaluate_at's bits:
+/// the pass without the gradient.
+template <class Data>
+typename Data::scalar_type value_at(const Data& data, const Vector<typename Data::scalar_type>& w,
+                                    typename Data::scalar_type b, typename Data::scalar_type l2,
+                                    int threads) {
+  const Problem<Data> problem(data, l2, CostReduction::mean, threads, Coordinates::unscaled);
+  return problem.value(problem.from_original(w, b));
+}
+
 }  // namespace detail
 }  // namespace logistic_neuron

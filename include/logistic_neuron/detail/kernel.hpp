@@ -68,8 +68,10 @@ void for_each_chunk(const Data& data, int threads, const F& f) {
 /// One fused pass over the dataset: for each block of rows, z = X_b w + b; then
 /// block_fn(piece, row0, rows, z) turns z into residuals r in place and returns a value to be
 /// summed (row0 within the piece); then the block's sum_i r_i and X_b^T r are added to the
-/// totals. The totals come from the chunk tree, across processes too.
-template <class Data, class BlockFn>
+/// totals. The totals come from the chunk tree, across processes too. Without Gradient, X_b^T r
+/// is skipped (the weights' sums stay 0): the value and the bias sum keep their bits, and X is
+/// read once per block for z alone.
+template <bool Gradient = true, class Data, class BlockFn>
 PassSums<typename Data::scalar_type> fused_pass(const Data& data,
                                                 const Vector<typename Data::scalar_type>& w,
                                                 typename Data::scalar_type b,
@@ -84,7 +86,7 @@ PassSums<typename Data::scalar_type> fused_pass(const Data& data,
                                       Vector<Scalar>(layout.block_rows));
   constexpr bool scatter = scatters<typename Data::kind_type>::value;
   std::vector<Vector<Scalar>> block_grads(static_cast<std::size_t>(scatter ? 0 : workers),
-                                          Vector<Scalar>(d));
+                                          Vector<Scalar>(Gradient ? d : Eigen::Index(0)));
   ChunkSums<Acc> sums(data.first_chunk(), data.chunk_count(), d + 2);
   for_each_chunk(
       data, workers,
@@ -98,13 +100,14 @@ PassSums<typename Data::scalar_type> fused_pass(const Data& data,
           const Eigen::Index rows = std::min(layout.block_rows, end - row0);
           Scalar value;
           if constexpr (scatter) {
-            value = piece.X.fused_block_into(row0, rows, w, b, z, fn, slot.data());
+            value =
+                piece.X.template fused_block_into<Gradient>(row0, rows, w, b, z, fn, slot.data());
           } else {
             Vector<Scalar>& g = block_grads[static_cast<std::size_t>(worker)];
             const Eigen::Index next = row0 + rows;
             const Eigen::Index next_rows = next < end ? std::min(layout.block_rows, end - next) : 0;
-            value = piece.X.fused_block(row0, rows, next_rows, w, b, z, g, fn);
-            slot.head(d) += g.template cast<Acc>();
+            value = piece.X.template fused_block<Gradient>(row0, rows, next_rows, w, b, z, g, fn);
+            if constexpr (Gradient) slot.head(d) += g.template cast<Acc>();
           }
           slot[d] += static_cast<Acc>(kernel_sum(z, rows));
           slot[d + 1] += static_cast<Acc>(value);

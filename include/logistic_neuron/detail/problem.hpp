@@ -210,7 +210,6 @@ class Problem {
     const Scalar gb =
         m_penalty.fit_intercept ? static_cast<Scalar>(m_scale * sums.bias) : Scalar(0);
     gradient.resize(d + 1);
-    Acc smooth = 0, l1 = 0;
     for (Eigen::Index j = 0; j < d; ++j) {
       // dJ/dv_j = (f dJ/dw_j - mu_j dJ/db) / u_j + dpenalty/dv_j; the data part is exactly 0
       // for a constant column, whose centred feature is 0.
@@ -222,12 +221,18 @@ class Problem {
                                     Acc(m_unit[j]));
       const Scalar q = penalised(j, theta, w);
       gradient[j] = data_part + m_penalty.ridge[j] * q * dq_dv(j);  // (ridge_j / 2) q_j^2
-      smooth += Acc(m_penalty.ridge[j]) * Acc(q) * Acc(q);
-      if (m_penalty.lasso.size()) l1 += Acc(m_penalty.lasso[j]) * std::abs(Acc(q));
     }
     gradient[d] = gb;
-    // J = scale sum_i s_i loss_i + sum_j (ridge_j / 2) q_j^2 + lasso_j |q_j|
-    return static_cast<Scalar>(m_scale * sums.value + smooth / 2 + l1);
+    return objective(sums.value, theta, w);
+  }
+
+  /// J(theta) alone, with evaluate's bits: the same pass without X^T r (X read once per block,
+  /// for z).
+  Scalar value(const Vector<Scalar>& theta) const {
+    Vector<Scalar> w;
+    Scalar b;
+    to_original(theta, w, b);
+    return objective(logistic_sums<false>(w, b).value, theta, w);
   }
 
   /// The L1 weight of each coordinate of theta: J's L1 part is sum_j t_j |v_j| with
@@ -426,9 +431,10 @@ class Problem {
   }
 
   /// The sums of one fused pass at (w, b) on the original scale: sum_i s_i [softplus(z_i) -
-  /// y_i z_i], sum_i s_i (a_i - y_i) and X^T (s o (a - y)), unscaled.
+  /// y_i z_i], sum_i s_i (a_i - y_i) and, with Gradient, X^T (s o (a - y)), unscaled.
+  template <bool Gradient = true>
   PassSums<Scalar> logistic_sums(const Vector<Scalar>& w, Scalar b) const {
-    return fused_pass(
+    return fused_pass<Gradient>(
         m_data, w, b,
         [](const auto& piece, Eigen::Index row0, Eigen::Index rows, Scalar* z) {
           return kernel_logistic_step(z, piece.sign + row0,
@@ -438,6 +444,18 @@ class Problem {
   }
 
  private:
+  /// J = scale sum_i s_i loss_i + sum_j (ridge_j / 2) q_j^2 + lasso_j |q_j|, from the pass's
+  /// summed loss.
+  Scalar objective(Acc loss, const Vector<Scalar>& theta, const Vector<Scalar>& w) const {
+    Acc smooth = 0, l1 = 0;
+    for (Eigen::Index j = 0; j < n_features(); ++j) {
+      const Scalar q = penalised(j, theta, w);
+      smooth += Acc(m_penalty.ridge[j]) * Acc(q) * Acc(q);
+      if (m_penalty.lasso.size()) l1 += Acc(m_penalty.lasso[j]) * std::abs(Acc(q));
+    }
+    return static_cast<Scalar>(m_scale * loss + smooth / 2 + l1);
+  }
+
   /// The penalised variable q_j: v_j (standardized) or w_j.
   Scalar penalised(Eigen::Index j, const Vector<Scalar>& theta, const Vector<Scalar>& w) const {
     return m_penalise_v ? theta[j] : w[j];

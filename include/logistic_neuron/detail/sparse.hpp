@@ -127,12 +127,15 @@ class SparseX {
 
   /// One block of the fused pass over rows [row0, row0 + rows): z = X_b w + b, value =
   /// fn(row0, rows, z) (z becomes r), then gradient_j += sum_i x_ij r_i (Acc). Returns value.
-  template <class BlockFn, class Acc>
+  /// Without Gradient, gradient is left alone (z and value have the same bits).
+  template <bool Gradient = true, class BlockFn, class Acc>
   Scalar fused_block_into(Eigen::Index row0, Eigen::Index rows, const Vector<Scalar>& w, Scalar b,
                           Scalar* z, const BlockFn& fn, Acc* gradient) const {
     logits(row0, rows, w, b, z);
     const Scalar value = fn(row0, rows, z);
-    if constexpr (csr) {
+    if constexpr (!Gradient) {
+      return value;
+    } else if constexpr (csr) {
       for (Eigen::Index i = 0; i < rows; ++i) row_scatter(row0 + i, z[i], gradient);
     } else {
       for (Eigen::Index j = 0; j < m_cols; ++j) {
