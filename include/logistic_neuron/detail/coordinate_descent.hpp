@@ -588,25 +588,18 @@ class CoordinateDescent {
     m_loss = loss_of(m_z.data(), m_r.data(), m_v.data());
   }
 
-  /// The loss sum_i sw_i [softplus(z_i) - y_i z_i] at logits z and, when r is not null, the
-  /// residuals r_i = sw_i (y_i - a_i) and curvatures v_i = sw_i a_i (1 - a_i): the library's
-  /// vectorised logistic step (which gives sw_i (a_i - y_i)), block by block, the blocks' sums
-  /// added in Acc (the same bits with r or without).
-  Acc loss_of(const Scalar* z, Scalar* r = nullptr, Scalar* v = nullptr) const {
+  /// The loss sum_i sw_i [softplus(z_i) - y_i z_i] at logits z, with the residuals
+  /// r_i = sw_i (y_i - a_i) and curvatures v_i = sw_i a_i (1 - a_i) (r and v sized to the rows):
+  /// the library's vectorised logistic step (which gives sw_i (a_i - y_i)), block by block, the
+  /// blocks' sums added in Acc.
+  Acc loss_of(const Scalar* z, Scalar* r, Scalar* v) const {
     constexpr Eigen::Index block = 256;
-    Scalar scratch[block];
     Acc loss = 0;
     for (Eigen::Index i0 = 0; i0 < m_n; i0 += block) {
       const Eigen::Index rows = std::min(block, m_n - i0);
-      const Scalar* sign = m_sign.data() + i0;
-      const Scalar* weight = m_sw.data() + i0;
-      if (!r) {
-        std::copy(z + i0, z + i0 + rows, scratch);
-        loss += Acc(kernel_logistic_step(scratch, sign, weight, rows));
-        continue;
-      }
       Scalar* out = r + i0;
-      loss += Acc(kernel_logistic_curvature(z + i0, sign, weight, rows, out, v + i0));
+      loss += Acc(kernel_logistic_curvature(z + i0, m_sign.data() + i0, m_sw.data() + i0, rows, out,
+                                            v + i0));
       for (Eigen::Index k = 0; k < rows; ++k) out[k] = -out[k];
     }
     return loss;
@@ -892,6 +885,8 @@ class CoordinateDescent {
         -m_r.template cast<Acc>().dot(m_dz.template cast<Acc>()) + penalty_new - penalty_old;
     const Acc slack = Acc(16) * std::numeric_limits<Scalar>::epsilon() * (m_loss + penalty_old);
     Vector<Scalar> z(m_n);
+    m_r_next.resize(m_n);
+    m_v_next.resize(m_n);
     Scalar t = 1;
     for (int trial = 0; trial < 40; ++trial, t /= 2) {
       // w(t) = w_old + t step over the set (the full step, t = 1, is m_w itself)
@@ -905,8 +900,6 @@ class CoordinateDescent {
       }
       z = m_z + t * m_dz;
       // the residuals and curvatures at z come with its loss: kept if z is taken
-      m_r_next.resize(m_n);
-      m_v_next.resize(m_n);
       const Acc loss_t = loss_of(z.data(), m_r_next.data(), m_v_next.data());
       const Acc change = (loss_t - m_loss) + (penalty_t - penalty_old);
       if (is_finite_bits(change) &&

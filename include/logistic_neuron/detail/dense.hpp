@@ -78,7 +78,7 @@ class DenseX {
       Scalar value = 0;
       const Eigen::Index quarter = std::max<Eigen::Index>(1, (rows + 3) / 4);
       for (Eigen::Index i = 0, q = 0; i < rows; i += quarter, ++q) {
-        if (Gradient && next_rows > 0) prefetch_segments(row0 + rows, next_rows, q, 4);
+        if (next_rows > 0) prefetch_segments(row0 + rows, next_rows, q, 4);
         value += fn(row0 + i, std::min(quarter, rows - i), z + i);
       }
       if constexpr (Gradient)
